@@ -1,0 +1,53 @@
+//! Command-line flags (clap derive). Doc comments are the help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::output::Format;
+
+const EXAMPLES: &str = "\
+Examples:
+  formsift extract fixtures/seeds                 records of every form, JSON Lines
+  formsift extract --format json -o out.json forms/
+  formsift extract -j1 form.txt                   one thread
+  cat form.txt | formsift extract -               standard input
+  formsift extract --template my-form.toml cards/ another form, described in TOML
+  formsift templates                              the built-in templates";
+
+/// Turns exported forms into clean, validated records.
+#[derive(Debug, Parser)]
+#[command(name = "formsift", version, about, after_help = EXAMPLES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read forms and write one record per form.
+    #[command(after_help = EXAMPLES)]
+    Extract(ExtractArgs),
+    /// List the built-in templates.
+    Templates,
+}
+
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// Files, directories (walked recursively, sorted; .txt .text .md files)
+    /// or - for standard input.
+    #[arg(required = true, value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+    /// A built-in template name or a template file (TOML).
+    #[arg(long, short = 't', default_value = crate::template::DEFAULT, value_name = "NAME|FILE")]
+    pub template: String,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Jsonl)]
+    pub format: Format,
+    /// Write to this file instead of standard output (written whole or not at all).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+}

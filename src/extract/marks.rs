@@ -1,0 +1,230 @@
+//! Checkbox marks and the options they stand before.
+//!
+//! A mark counts only when it stands right before an option label of the
+//! group being read, so a ✓ in chat text is never a box. Marks the export
+//! lost leave the option with no mark; marks that cannot be read (`?`,
+//! U+FFFD, control characters from a font without a Unicode map) are
+//! unreadable. Neither is ever taken as "unchecked".
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::input::Line;
+use crate::template::Field;
+
+/// What a box says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    Checked,
+    Unchecked,
+    /// A mark is there but cannot be read.
+    Unreadable,
+}
+
+static MARK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"☒|☑|✔|✘|✗|■|\[[xX]\]|\([xX]\)|☐|□|\[ ?\]|\( ?\)",
+        r"|\x{F0FE}|\x{F0FD}|\x{F078}|\x{F0A8}|\x{F06F}",
+        r"|[þý¨?\x{FFFD}]|[\x00-\x08\x0B\x0E-\x1F]",
+    ))
+    .unwrap()
+});
+
+/// Reads one mark token.
+pub fn classify(token: &str) -> Mark {
+    match token {
+        "☒" | "☑" | "✔" | "✘" | "✗" | "■" | "[x]" | "[X]" | "(x)" | "(X)" | "\u{F0FE}"
+        | "\u{F0FD}" | "\u{F078}" | "þ" | "ý" => Mark::Checked,
+        "☐" | "□" | "[ ]" | "[]" | "( )" | "()" | "\u{F0A8}" | "\u{F06F}" | "¨" => {
+            Mark::Unchecked
+        }
+        _ => Mark::Unreadable,
+    }
+}
+
+/// A mark found in a line: clean byte span and its reading.
+#[derive(Debug, Clone, Copy)]
+pub struct MarkAt {
+    pub start: usize,
+    pub end: usize,
+    pub mark: Mark,
+}
+
+/// The marks in `clean[from..to]`. The letter-like marks (`þ ý ¨ ?`)
+/// count only standing alone between spaces.
+pub fn find_marks(clean: &str, from: usize, to: usize) -> Vec<MarkAt> {
+    let hay = &clean[from..to];
+    MARK.find_iter(hay)
+        .filter(|m| {
+            let tok = m.as_str();
+            if !matches!(tok, "þ" | "ý" | "¨" | "?") {
+                return true;
+            }
+            let before = hay[..m.start()].chars().next_back();
+            let after = hay[m.end()..].chars().next();
+            before.is_none_or(char::is_whitespace) && after.is_none_or(char::is_whitespace)
+        })
+        .map(|m| MarkAt {
+            start: from + m.start(),
+            end: from + m.end(),
+            mark: classify(m.as_str()),
+        })
+        .collect()
+}
+
+/// The mark that ends `clean[from..to]` (only white space after it).
+pub fn trailing_mark(clean: &str, from: usize, to: usize) -> Option<MarkAt> {
+    find_marks(clean, from, to)
+        .into_iter()
+        .last()
+        .filter(|m| clean[m.end..to].trim().is_empty())
+}
+
+/// One option found in a line.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// Index of the option in its group.
+    pub option: usize,
+    /// `None` when the option has no mark before it.
+    pub mark: Option<Mark>,
+    pub line: usize,
+    /// The option's label and mark as written.
+    pub raw: String,
+}
+
+/// What reading options out of a span gave.
+#[derive(Debug, Default)]
+pub struct Options {
+    pub hits: Vec<Hit>,
+    /// Text in the span that is neither an option nor its mark.
+    pub leftover: Vec<String>,
+    /// Marks stood after their labels: they were not paired.
+    pub marks_after_labels: bool,
+}
+
+/// Reads the options of `group` in `line.clean[from..to]`.
+pub(crate) fn read_options(group: &Field, line: &Line, from: usize, to: usize) -> Options {
+    let spans = option_spans(group, line, from, to);
+    let marks = find_marks(&line.clean, from, to);
+    let mut out = Options::default();
+    let mut used = vec![false; marks.len()];
+    let mut covered: Vec<(usize, usize)> = Vec::new();
+    let mut prev_end = from;
+    for &(start, end, option) in &spans {
+        let mark_at = marks.iter().enumerate().rev().find(|(_, m)| {
+            m.start >= prev_end && m.end <= start && line.clean[m.end..start].trim().is_empty()
+        });
+        let (mark, raw_start) = match mark_at {
+            Some((i, m)) => {
+                used[i] = true;
+                covered.push((m.start, m.end));
+                (Some(m.mark), m.start)
+            }
+            None => (None, start),
+        };
+        covered.push((start, end));
+        out.hits.push(Hit {
+            option,
+            mark,
+            line: line.no,
+            raw: line.clean[raw_start..end].to_string(),
+        });
+        prev_end = end;
+    }
+    // "Sim ☐ Não ☒": marks after their labels cannot be paired safely.
+    let unused_after_last = marks
+        .iter()
+        .zip(&used)
+        .any(|(m, u)| !u && m.start >= prev_end);
+    if unused_after_last && out.hits.first().is_some_and(|h| h.mark.is_none()) {
+        out.marks_after_labels = true;
+        for (h, m) in out.hits.iter_mut().zip(std::iter::repeat(Mark::Unreadable)) {
+            h.mark = Some(m);
+        }
+        for (i, m) in marks.iter().enumerate() {
+            if !used[i] {
+                covered.push((m.start, m.end));
+            }
+        }
+    }
+    out.leftover = uncovered(&line.clean, from, to, &mut covered);
+    out
+}
+
+/// Option labels in the span: clean `(start, end, option)`, in order, not
+/// overlapping (the longest wins where two start together).
+fn option_spans(group: &Field, line: &Line, from: usize, to: usize) -> Vec<(usize, usize, usize)> {
+    let folded = &line.folded;
+    let mut spans = Vec::new();
+    for (i, opt) in group.options.iter().enumerate() {
+        for m in opt.pattern.find_iter(&folded.text) {
+            if !super::on_word_boundaries(&folded.text, m.start(), m.end()) {
+                continue;
+            }
+            let (s, e) = (folded.to_clean(m.start()), folded.end_to_clean(m.end()));
+            if s >= from && e <= to {
+                spans.push((s, e, i));
+            }
+        }
+    }
+    super::keep_longest_first(&mut spans);
+    spans
+}
+
+/// The pieces of `[from, to)` not covered, as trimmed text worth keeping.
+pub fn uncovered(
+    clean: &str,
+    from: usize,
+    to: usize,
+    covered: &mut [(usize, usize)],
+) -> Vec<String> {
+    covered.sort_unstable();
+    let mut out = Vec::new();
+    let mut at = from;
+    for &(s, e) in covered.iter() {
+        if s > at {
+            push_text(&clean[at..s], &mut out);
+        }
+        at = at.max(e);
+    }
+    if at < to {
+        push_text(&clean[at..to], &mut out);
+    }
+    out
+}
+
+fn push_text(piece: &str, out: &mut Vec<String>) {
+    let t = piece.trim_matches(|c: char| c.is_whitespace() || matches!(c, ':' | ',' | ';' | '|'));
+    if t.chars().any(|c| c.is_alphanumeric()) || !find_marks(t, 0, t.len()).is_empty() {
+        out.push(t.to_string());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_mark_of_the_spec() {
+        for m in [
+            "☒", "☑", "✔", "✘", "■", "[x]", "[X]", "(x)", "(X)", "\u{F0FE}", "\u{F0FD}",
+            "\u{F078}", "þ", "ý",
+        ] {
+            assert_eq!(classify(m), Mark::Checked, "{m}");
+        }
+        for m in ["☐", "□", "[ ]", "( )", "\u{F0A8}", "\u{F06F}", "¨"] {
+            assert_eq!(classify(m), Mark::Unchecked, "{m}");
+        }
+        for m in ["?", "\u{FFFD}", "\u{0}"] {
+            assert_eq!(classify(m), Mark::Unreadable, "{m:?}");
+        }
+    }
+
+    #[test]
+    fn letter_marks_only_standing_alone() {
+        assert_eq!(find_marks("þ Sim ¨ Não", 0, 12).len(), 2);
+        assert!(find_marks("Demandado por? x", 0, 16).is_empty());
+        assert!(find_marks("Jýrgen", 0, 7).is_empty());
+    }
+}

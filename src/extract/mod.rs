@@ -1,0 +1,158 @@
+//! Recognition: finding the forms in a document, the labels in each line,
+//! and the values, checkbox states, tables and notes that belong to them.
+//! The output is raw text per field ([`RawForm`]); typing it is the job of
+//! [`crate::normalize`].
+
+pub mod chat;
+pub mod marks;
+mod scan;
+
+use crate::input::Line;
+use crate::template::{FieldId, Template};
+
+pub use marks::{Hit, Mark};
+
+/// What a field held in one form, as written.
+#[derive(Debug, Clone)]
+pub enum Slot {
+    /// A one-line value.
+    Text { line: usize, text: String },
+    /// Free text over several lines; `""` marks a paragraph break.
+    Block { line: usize, lines: Vec<String> },
+    /// Options of a checkbox group, or the one box of a `box` field.
+    Options { line: usize, hits: Vec<Hit> },
+    /// Counts per option (`counts` tables): `(option, count as written, line)`.
+    Counts {
+        line: usize,
+        cells: Vec<(usize, String, usize)>,
+    },
+}
+
+impl Slot {
+    /// The line the value starts on.
+    pub fn line(&self) -> usize {
+        match self {
+            Slot::Text { line, .. }
+            | Slot::Block { line, .. }
+            | Slot::Options { line, .. }
+            | Slot::Counts { line, .. } => *line,
+        }
+    }
+}
+
+/// One entry of a repeated block (1º contato, 2º contato...).
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub list: FieldId,
+    pub number: u32,
+    pub line: usize,
+    /// Indexed by field id; only the list's own fields are filled.
+    pub slots: Vec<Option<Slot>>,
+    pub(crate) taken: Vec<bool>,
+}
+
+/// A remark of the extractor about a form, for its issues.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub code: &'static str,
+    pub field: Option<String>,
+    pub message: String,
+    pub line: Option<usize>,
+}
+
+/// One form as found in the document, before typing.
+#[derive(Debug, Clone)]
+pub struct RawForm {
+    /// The revision the labels show, when one stands out.
+    pub revision: Option<String>,
+    /// The title line was found.
+    pub titled: bool,
+    /// How many labels were recognized.
+    pub labels_found: usize,
+    /// Indexed by field id (top-level fields only).
+    pub slots: Vec<Option<Slot>>,
+    pub entries: Vec<Entry>,
+    /// Lines (or parts of lines) that belong to no field.
+    pub unplaced: Vec<(usize, String)>,
+    pub notes: Vec<Note>,
+}
+
+/// Finds the forms in `lines`: a new form starts at each title line; text
+/// before the first title belongs to the first form.
+pub fn extract(template: &Template, lines: &[Line]) -> Vec<RawForm> {
+    let titles: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| is_title(template, l))
+        .map(|(i, _)| i)
+        .collect();
+    if titles.is_empty() {
+        return vec![scan::scan(template, lines, false)];
+    }
+    let mut bounds = titles.clone();
+    bounds[0] = 0;
+    bounds.push(lines.len());
+    bounds
+        .windows(2)
+        .map(|w| scan::scan(template, &lines[w[0]..w[1]], true))
+        .collect()
+}
+
+/// A title line: the title pattern where the line's text begins.
+fn is_title(template: &Template, line: &Line) -> bool {
+    let text = &line.folded.text;
+    template
+        .title
+        .find(text)
+        .is_some_and(|m| text[..m.start()].trim().is_empty())
+}
+
+/// Which revision the labels of `lines` show: the one with most markers
+/// found, or none on a tie or when none is found.
+pub(crate) fn revision(template: &Template, lines: &[Line]) -> Option<String> {
+    let mut scores: Vec<(usize, &str)> = template
+        .revisions
+        .iter()
+        .map(|r| {
+            let found = r
+                .markers
+                .iter()
+                .filter(|m| lines.iter().any(|l| m.is_match(&l.folded.text)))
+                .count();
+            (found, r.name.as_str())
+        })
+        .collect();
+    scores.sort_by(|a, b| b.0.cmp(&a.0));
+    match scores.as_slice() {
+        [(best, name), rest @ ..] if *best > 0 && rest.first().is_none_or(|r| r.0 < *best) => {
+            Some(name.to_string())
+        }
+        _ => None,
+    }
+}
+
+/// A match is a label only on word boundaries.
+pub(crate) fn on_word_boundaries(text: &str, start: usize, end: usize) -> bool {
+    let word = |c: char| c.is_alphanumeric();
+    let first = text[start..end].chars().next();
+    let last = text[start..end].chars().next_back();
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    let left = !(first.is_some_and(word) && before.is_some_and(word));
+    let right = !(last.is_some_and(word) && after.is_some_and(word));
+    left && right
+}
+
+/// Sorts `(start, end, x)` spans and drops those that overlap an earlier
+/// one; of two starting together the longer stays.
+pub(crate) fn keep_longest_first<T: Copy>(spans: &mut Vec<(usize, usize, T)>) {
+    spans.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    let mut end = 0;
+    spans.retain(|s| {
+        let keep = s.0 >= end;
+        if keep {
+            end = s.1;
+        }
+        keep
+    });
+}

@@ -1,0 +1,857 @@
+//! Reading one form line by line.
+//!
+//! A line that begins with a label is a *label line*: each label takes the
+//! text up to the next label (inline layout). Labels with nothing after them
+//! take the cells of the next line (table layout), checkbox groups take the
+//! option lines that follow, blocks take the text that follows. A label
+//! printed by several fields ("UF", "Data", "Obs.") goes to the field of the
+//! row it stands in: the row of the labels beside it, or of the line before.
+//! A label already used in its row is text, not a label. Whatever no field
+//! takes is kept in `unplaced` with its line number.
+
+use super::marks;
+use super::{Entry, Note, RawForm, Slot};
+use crate::input::Line;
+use crate::template::{FieldId, Kind, Template};
+
+/// What a label in a line stands for once resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// A field; `entry` is set for the fields of a list entry.
+    Field {
+        field: FieldId,
+        entry: Option<usize>,
+    },
+    /// The head of a list entry ("2º contato").
+    Head { list: FieldId, number: u32 },
+}
+
+/// A resolved label: its target and clean byte span.
+#[derive(Debug, Clone, Copy)]
+struct Tok {
+    target: Target,
+    start: usize,
+    end: usize,
+}
+
+/// Where a container of slots lives: the form, or an entry of a list.
+type Place = (FieldId, Option<usize>);
+
+#[derive(Debug)]
+enum Pending {
+    None,
+    /// Labels with empty values: the next line may hold their cells.
+    Cells(Vec<Tok>),
+    /// A checkbox group reading its option lines.
+    Group(Place, bool),
+    /// A counts table reading its rows.
+    Counts(FieldId, bool),
+    /// A block reading its text; lines after a blank line wait in
+    /// `tentative` until a later label shows they were inside the form.
+    Block {
+        place: Place,
+        gap: bool,
+        tentative: Vec<(usize, String)>,
+    },
+}
+
+struct Scanner<'t> {
+    t: &'t Template,
+    form: RawForm,
+    taken: Vec<bool>,
+    /// The row (and list entry) of the last label line.
+    ctx: Option<(usize, Option<usize>)>,
+    pending: Pending,
+}
+
+/// Reads the lines of one form.
+pub(super) fn scan(t: &Template, lines: &[Line], titled: bool) -> RawForm {
+    let mut s = Scanner {
+        t,
+        form: RawForm {
+            revision: super::revision(t, lines),
+            titled,
+            labels_found: 0,
+            slots: vec![None; t.fields.len()],
+            entries: Vec::new(),
+            unplaced: Vec::new(),
+            notes: Vec::new(),
+        },
+        taken: vec![false; t.fields.len()],
+        ctx: None,
+        pending: Pending::None,
+    };
+    let mut title_seen = !titled;
+    for line in lines {
+        if !title_seen && super::is_title(t, line) {
+            title_seen = true;
+            continue;
+        }
+        if line.is_blank() {
+            s.blank();
+        } else {
+            s.line(line);
+        }
+    }
+    s.finish(lines);
+    s.form
+}
+
+impl Scanner<'_> {
+    fn blank(&mut self) {
+        match &mut self.pending {
+            Pending::Cells(_) => self.pending = Pending::None,
+            Pending::Group(_, started) | Pending::Counts(_, started) => {
+                if *started {
+                    self.pending = Pending::None;
+                }
+            }
+            Pending::Block {
+                place,
+                gap,
+                tentative,
+            } => {
+                let has_text = matches!(slot_ref(&self.form, *place), Some(Slot::Block { lines, .. }) if !lines.is_empty());
+                if has_text && !*gap {
+                    *gap = true;
+                } else if *gap && !tentative.is_empty() {
+                    tentative.push((0, String::new()));
+                }
+            }
+            Pending::None => {}
+        }
+    }
+
+    fn line(&mut self, line: &Line) {
+        let toks = self.tokens(line);
+        let starts_row = toks
+            .first()
+            .is_some_and(|t| lead_is_blank(&line.clean, t.start));
+        let pending = std::mem::replace(&mut self.pending, Pending::None);
+        match pending {
+            Pending::Cells(cells) if !starts_row => {
+                if self.fill_cells(line, &cells) {
+                    return;
+                }
+                self.note(
+                    "values_unpaired",
+                    None,
+                    format!(
+                        "values under a row of labels do not pair with them: {:?}",
+                        line.clean.trim()
+                    ),
+                    line.no,
+                );
+            }
+            Pending::Group(place, _) if !starts_row => {
+                if self.group_line(place, line, 0, line.clean.len()) {
+                    self.pending = Pending::Group(place, true);
+                    return;
+                }
+            }
+            Pending::Counts(field, _) if !starts_row => {
+                if self.counts_line(field, line) {
+                    self.pending = Pending::Counts(field, true);
+                    return;
+                }
+            }
+            Pending::Block {
+                place,
+                gap,
+                mut tentative,
+            } if !starts_row => {
+                if gap {
+                    tentative.push((line.no, line.clean.trim().to_string()));
+                } else if let Some(Slot::Block { lines, .. }) = slot_mut(&mut self.form, place) {
+                    lines.push(line.clean.trim().to_string());
+                } else {
+                    set_slot(
+                        &mut self.form,
+                        place,
+                        Slot::Block {
+                            line: line.no,
+                            lines: vec![line.clean.trim().to_string()],
+                        },
+                    );
+                }
+                self.pending = Pending::Block {
+                    place,
+                    gap,
+                    tentative,
+                };
+                return;
+            }
+            Pending::Block {
+                place, tentative, ..
+            } => self.commit_tentative(place, tentative),
+            _ => {}
+        }
+        if starts_row {
+            self.label_line(line, toks);
+        } else {
+            self.unplace(line.no, line.clean.trim());
+        }
+    }
+
+    /// Lines that waited after a blank line belong to the block after all.
+    fn commit_tentative(&mut self, place: Place, tentative: Vec<(usize, String)>) {
+        if tentative.is_empty() {
+            return;
+        }
+        if let Some(Slot::Block { lines, .. }) = slot_mut(&mut self.form, place) {
+            lines.push(String::new());
+            lines.extend(tentative.into_iter().map(|(_, text)| text));
+        }
+    }
+
+    fn finish(&mut self, lines: &[Line]) {
+        if let Pending::Block { tentative, .. } =
+            std::mem::replace(&mut self.pending, Pending::None)
+        {
+            for (no, text) in tentative.into_iter().filter(|(no, _)| *no > 0) {
+                self.form.unplaced.push((no, text));
+            }
+        }
+        self.take_signature(lines);
+    }
+
+    /// The last line of the form, when no field took it and it looks like
+    /// a name, is the signature.
+    fn take_signature(&mut self, lines: &[Line]) {
+        let Some(sig) = self.t.signature else { return };
+        let Some(last) = lines.iter().rev().find(|l| !l.is_blank()) else {
+            return;
+        };
+        let Some(pos) = self.form.unplaced.iter().position(|(no, _)| *no == last.no) else {
+            return;
+        };
+        let text = &self.form.unplaced[pos].1;
+        let whole = text == last.clean.trim();
+        let pattern = self.t.fields[sig]
+            .pattern
+            .as_ref()
+            .expect("signature has a pattern");
+        if whole
+            && pattern.is_match(text)
+            && self
+                .form
+                .unplaced
+                .iter()
+                .filter(|(no, _)| *no == last.no)
+                .count()
+                == 1
+        {
+            let (line, text) = self.form.unplaced.remove(pos);
+            self.form.slots[sig] = Some(Slot::Text { line, text });
+        }
+    }
+
+    fn unplace(&mut self, no: usize, text: &str) {
+        if !text.trim().is_empty() {
+            self.form.unplaced.push((no, text.trim().to_string()));
+        }
+    }
+
+    fn note(&mut self, code: &'static str, field: Option<String>, message: String, line: usize) {
+        self.form.notes.push(Note {
+            code,
+            field,
+            message,
+            line: Some(line),
+        });
+    }
+
+    // ---- labels ----------------------------------------------------------------
+
+    /// The labels of a line, resolved to fields, in order.
+    fn tokens(&self, line: &Line) -> Vec<Tok> {
+        let folded = &line.folded;
+        let found = self.t.label_set.matches(&folded.text);
+        if !found.matched_any() {
+            return Vec::new();
+        }
+        let mut spans: Vec<(usize, usize, usize)> = Vec::new();
+        for li in found.iter() {
+            for m in self.t.labels[li].regex.find_iter(&folded.text) {
+                if super::on_word_boundaries(&folded.text, m.start(), m.end()) {
+                    spans.push((m.start(), m.end(), li));
+                }
+            }
+        }
+        super::keep_longest_first(&mut spans);
+        self.resolve(line, &spans)
+    }
+
+    /// Gives each label its field, by row; drops labels already used.
+    fn resolve(&self, line: &Line, spans: &[(usize, usize, usize)]) -> Vec<Tok> {
+        let folded = &line.folded;
+        let mut out: Vec<Tok> = Vec::new();
+        let mut line_row: Option<usize> = None;
+        let mut line_entry: Option<(FieldId, usize)> = None;
+        let mut heads_here: Vec<(FieldId, u32)> = Vec::new();
+        for (i, &(fs, fe, li)) in spans.iter().enumerate() {
+            let label = &self.t.labels[li];
+            let field = if label.fields.len() == 1 {
+                label.fields[0]
+            } else {
+                let row = line_row
+                    .or_else(|| {
+                        spans[i + 1..]
+                            .iter()
+                            .find_map(|&(_, _, l)| self.unique_row(l))
+                    })
+                    .or(self.ctx.map(|c| c.0));
+                match row.and_then(|r| {
+                    label
+                        .fields
+                        .iter()
+                        .copied()
+                        .find(|&f| self.t.fields[f].row == r)
+                }) {
+                    Some(f) => f,
+                    None => continue,
+                }
+            };
+            let (start, end) = (folded.to_clean(fs), folded.end_to_clean(fe));
+            let def = &self.t.fields[field];
+            let target = if def.kind == Kind::List {
+                let number = list_number(label, &folded.text[fs..fe])
+                    .unwrap_or(self.entries_of(field) as u32 + 1);
+                let exists = self
+                    .form
+                    .entries
+                    .iter()
+                    .any(|e| e.list == field && e.number == number)
+                    || heads_here.contains(&(field, number));
+                if exists {
+                    continue;
+                }
+                heads_here.push((field, number));
+                line_entry = Some((field, usize::MAX));
+                Target::Head {
+                    list: field,
+                    number,
+                }
+            } else if let Some(list) = def.list {
+                let entry = match line_entry {
+                    Some((l, e)) if l == list => e,
+                    _ => match self.ctx {
+                        Some((row, Some(e))) if row == self.t.fields[list].row => e,
+                        _ => continue,
+                    },
+                };
+                let used = entry != usize::MAX && self.form.entries[entry].taken[field];
+                if used
+                    || out.iter().any(|t| {
+                        t.target
+                            == Target::Field {
+                                field,
+                                entry: Some(entry),
+                            }
+                    })
+                {
+                    continue;
+                }
+                Target::Field {
+                    field,
+                    entry: Some(entry),
+                }
+            } else {
+                if self.taken[field]
+                    || out
+                        .iter()
+                        .any(|t| matches!(t.target, Target::Field { field: f, .. } if f == field))
+                {
+                    continue;
+                }
+                Target::Field { field, entry: None }
+            };
+            line_row = Some(def.row);
+            out.push(Tok { target, start, end });
+        }
+        out
+    }
+
+    /// The row of a label that only one field prints.
+    fn unique_row(&self, label: usize) -> Option<usize> {
+        match self.t.labels[label].fields.as_slice() {
+            [f] => Some(self.t.fields[*f].row),
+            _ => None,
+        }
+    }
+
+    fn entries_of(&self, list: FieldId) -> usize {
+        self.form.entries.iter().filter(|e| e.list == list).count()
+    }
+
+    /// Applies a label line: each label takes the text after it.
+    fn label_line(&mut self, line: &Line, mut toks: Vec<Tok>) {
+        self.form.labels_found += toks.len();
+        self.open_entries(line, &mut toks);
+        let clean = &line.clean;
+        let mut empty: Vec<Tok> = Vec::new();
+        let mut lead_end = toks[0].start;
+        // A box's mark stands before its label, at the start of the line.
+        if let Some(m) = self.box_mark(&toks[0], line, 0) {
+            lead_end = m.start;
+        }
+        self.unplace(line.no, &clean[..lead_end]);
+        let n = toks.len();
+        for i in 0..n {
+            let tok = toks[i];
+            let mut seg_end = toks.get(i + 1).map_or(clean.len(), |t| t.start);
+            if let Some(next) = toks.get(i + 1) {
+                if let Some(m) = self.box_mark(next, line, tok.end) {
+                    seg_end = m.start;
+                }
+            }
+            let from = i.checked_sub(1).map_or(0, |_| tok.end);
+            let _ = from;
+            self.ctx = Some((self.row_of(tok.target), entry_of(tok.target)));
+            match tok.target {
+                Target::Head { .. } => self.unplace(line.no, &clean[tok.end..seg_end]),
+                Target::Field { field, entry } => {
+                    let place = (field, entry);
+                    self.take(place);
+                    let is_last = i + 1 == n;
+                    if !self.field_value(place, &tok, line, seg_end, is_last) {
+                        empty.push(tok);
+                    }
+                }
+            }
+        }
+        let takes_value = |t: &Tok| match t.target {
+            Target::Field { field, .. } => {
+                let f = &self.t.fields[field];
+                !f.block && f.kind != Kind::Box
+            }
+            Target::Head { .. } => false,
+        };
+        let waiting = toks.iter().filter(|t| takes_value(t)).count();
+        if !empty.is_empty()
+            && empty.iter().filter(|t| takes_value(t)).count() == waiting
+            && matches!(self.pending, Pending::None | Pending::Group(..))
+        {
+            if waiting > 1 || matches!(self.pending, Pending::None) {
+                self.pending = Pending::Cells(toks);
+            }
+        }
+    }
+
+    /// Heads of list entries on this line become entries; the labels after
+    /// them point at the new entry.
+    fn open_entries(&mut self, line: &Line, toks: &mut [Tok]) {
+        let mut current: Option<usize> = None;
+        for tok in toks.iter_mut() {
+            match &mut tok.target {
+                Target::Head { list, number } => {
+                    self.form.entries.push(Entry {
+                        list: *list,
+                        number: *number,
+                        line: line.no,
+                        slots: vec![None; self.t.fields.len()],
+                        taken: vec![false; self.t.fields.len()],
+                    });
+                    current = Some(self.form.entries.len() - 1);
+                }
+                Target::Field { entry: Some(e), .. } if *e == usize::MAX => {
+                    *e = current.expect("head before")
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn row_of(&self, target: Target) -> usize {
+        match target {
+            Target::Field { field, .. } | Target::Head { list: field, .. } => {
+                self.t.fields[field].row
+            }
+        }
+    }
+
+    fn take(&mut self, (field, entry): Place) {
+        match entry {
+            Some(e) => self.form.entries[e].taken[field] = true,
+            None => self.taken[field] = true,
+        }
+    }
+
+    /// The mark before a box label, searched from `from`.
+    fn box_mark(&self, tok: &Tok, line: &Line, from: usize) -> Option<marks::MarkAt> {
+        match tok.target {
+            Target::Field { field, .. } if self.t.fields[field].kind == Kind::Box => {
+                marks::trailing_mark(&line.clean, from, tok.start)
+            }
+            _ => None,
+        }
+    }
+
+    /// Reads the value after a label; false when there is none on the line.
+    fn field_value(
+        &mut self,
+        place: Place,
+        tok: &Tok,
+        line: &Line,
+        seg_end: usize,
+        is_last: bool,
+    ) -> bool {
+        let def = &self.t.fields[place.0];
+        let seg = &line.clean[tok.end..seg_end];
+        match def.kind {
+            Kind::Box => {
+                let mark = marks::trailing_mark(&line.clean, 0, tok.start)
+                    .filter(|m| m.end <= tok.start)
+                    .map(|m| m.mark);
+                let hit = marks::Hit {
+                    option: 0,
+                    mark: mark.filter(|_| self.box_mark(tok, line, 0).is_some()),
+                    line: line.no,
+                    raw: line.clean
+                        [self.box_mark(tok, line, 0).map_or(tok.start, |m| m.start)..tok.end]
+                        .to_string(),
+                };
+                set_slot(
+                    &mut self.form,
+                    place,
+                    Slot::Options {
+                        line: line.no,
+                        hits: vec![hit],
+                    },
+                );
+                self.unplace(line.no, seg);
+                true
+            }
+            Kind::Single | Kind::Multiple | Kind::Yesno => {
+                let found = self.group_line(place, line, tok.end, seg_end);
+                if is_last {
+                    self.pending = Pending::Group(place, found);
+                } else if !found {
+                    self.unplace(line.no, seg);
+                }
+                found
+            }
+            Kind::Counts => {
+                self.unplace(line.no, seg);
+                self.pending = Pending::Counts(place.0, false);
+                true
+            }
+            _ if def.block => {
+                let text = strip_ignored(def, line, tok.end, seg_end);
+                let lines = if text.is_empty() { vec![] } else { vec![text] };
+                set_slot(
+                    &mut self.form,
+                    place,
+                    Slot::Block {
+                        line: line.no,
+                        lines,
+                    },
+                );
+                if is_last {
+                    self.pending = Pending::Block {
+                        place,
+                        gap: false,
+                        tentative: Vec::new(),
+                    };
+                }
+                true
+            }
+            _ => {
+                let value = value_text(seg);
+                if value.is_empty() {
+                    return false;
+                }
+                set_slot(
+                    &mut self.form,
+                    place,
+                    Slot::Text {
+                        line: line.no,
+                        text: value.to_string(),
+                    },
+                );
+                true
+            }
+        }
+    }
+
+    /// Reads options of a group from `line.clean[from..to]`; false when
+    /// there is none.
+    fn group_line(&mut self, place: Place, line: &Line, from: usize, to: usize) -> bool {
+        let group = &self.t.fields[place.0];
+        let read = marks::read_options(group, line, from, to);
+        if read.hits.is_empty() {
+            return false;
+        }
+        if read.marks_after_labels {
+            let path = group.path(self.t, place.1.map(|e| self.form.entries[e].number));
+            self.note(
+                "mark_unreadable",
+                Some(path),
+                format!(
+                    "marks stand after their labels and cannot be paired: {:?}",
+                    line.clean.trim()
+                ),
+                line.no,
+            );
+        }
+        for text in read.leftover {
+            self.unplace(line.no, &text);
+        }
+        match slot_mut(&mut self.form, place) {
+            Some(Slot::Options { hits, .. }) => hits.extend(read.hits),
+            _ => set_slot(
+                &mut self.form,
+                place,
+                Slot::Options {
+                    line: line.no,
+                    hits: read.hits,
+                },
+            ),
+        }
+        true
+    }
+
+    /// Pairs the cells of a line with labels that had no value.
+    fn fill_cells(&mut self, line: &Line, toks: &[Tok]) -> bool {
+        let cells = split_cells(&line.clean);
+        let valued: Vec<Tok> = toks
+            .iter()
+            .copied()
+            .filter(|t| matches!(t.target, Target::Field { field, .. } if !self.t.fields[field].block && self.t.fields[field].kind != Kind::Box))
+            .collect();
+        let pairs: Vec<(Tok, (usize, usize))> = if cells.len() == valued.len() {
+            valued.iter().copied().zip(cells.iter().copied()).collect()
+        } else if cells.len() == toks.len() {
+            toks.iter().copied().zip(cells.iter().copied()).collect()
+        } else if valued.len() == 1 {
+            vec![(valued[0], (0, line.clean.len()))]
+        } else {
+            // One group among the labels: the line is its options.
+            let groups: Vec<&Tok> = valued.iter().filter(|t| self.is_group(t)).collect();
+            if let [g] = groups.as_slice() {
+                let Target::Field { field, entry } = g.target else {
+                    unreachable!()
+                };
+                if self.group_line((field, entry), line, 0, line.clean.len()) {
+                    self.pending = Pending::Group((field, entry), true);
+                    return true;
+                }
+            }
+            return false;
+        };
+        for (tok, (s, e)) in pairs {
+            match tok.target {
+                Target::Field { field, entry } if self.is_group(&tok) => {
+                    if !self.group_line((field, entry), line, s, e) {
+                        self.unplace(line.no, &line.clean[s..e]);
+                    }
+                }
+                Target::Field { field, entry } => {
+                    let value = value_text(&line.clean[s..e]);
+                    if !value.is_empty() {
+                        set_slot(
+                            &mut self.form,
+                            (field, entry),
+                            Slot::Text {
+                                line: line.no,
+                                text: value.to_string(),
+                            },
+                        );
+                    }
+                }
+                Target::Head { .. } => self.unplace(line.no, &line.clean[s..e]),
+            }
+        }
+        true
+    }
+
+    fn is_group(&self, tok: &Tok) -> bool {
+        matches!(tok.target, Target::Field { field, .. } if self.t.fields[field].is_group())
+    }
+
+    /// A row of a counts table: each number stands in the cell before the
+    /// option it counts.
+    fn counts_line(&mut self, field: FieldId, line: &Line) -> bool {
+        let Some(from) = self.t.fields[field].options_from else {
+            return false;
+        };
+        let group = &self.t.fields[from];
+        let cells = split_cells(&line.clean);
+        let mut found = Vec::new();
+        let mut used = vec![false; cells.len()];
+        for (i, &(s, e)) in cells.iter().enumerate() {
+            let cell = line.clean[s..e].trim();
+            if cell.is_empty() {
+                used[i] = true;
+                continue;
+            }
+            let folded = crate::input::fold::fold(cell);
+            let Some(opt) = group.options.iter().position(|o| {
+                o.pattern
+                    .find(&folded)
+                    .is_some_and(|m| m.start() == 0 && m.end() == folded.len())
+            }) else {
+                continue;
+            };
+            used[i] = true;
+            if i > 0 {
+                let before = line.clean[cells[i - 1].0..cells[i - 1].1].trim();
+                if !before.is_empty() && !used[i - 1] {
+                    used[i - 1] = true;
+                    found.push((opt, before.to_string(), line.no));
+                }
+            }
+        }
+        if !used
+            .iter()
+            .enumerate()
+            .any(|(i, u)| *u && !line.clean[cells[i].0..cells[i].1].trim().is_empty())
+        {
+            return false;
+        }
+        for (i, &(s, e)) in cells.iter().enumerate() {
+            if !used[i] {
+                self.unplace(line.no, &line.clean[s..e]);
+            }
+        }
+        match &mut self.form.slots[field] {
+            Some(Slot::Counts { cells, .. }) => cells.extend(found),
+            slot => {
+                *slot = Some(Slot::Counts {
+                    line: line.no,
+                    cells: found,
+                })
+            }
+        }
+        true
+    }
+}
+
+fn entry_of(target: Target) -> Option<usize> {
+    match target {
+        Target::Field { entry, .. } => entry,
+        Target::Head { .. } => None,
+    }
+}
+
+/// The number of a list entry: the first group of its label's pattern.
+fn list_number(label: &crate::template::Label, text: &str) -> Option<u32> {
+    label.regex.captures(text)?.get(1)?.as_str().parse().ok()
+}
+
+/// Only white space, marks and bullets before a label: the line starts with it.
+fn lead_is_blank(clean: &str, start: usize) -> bool {
+    let lead = &clean[..start];
+    let rest =
+        lead.trim_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '*' | '•' | '>' | '|'));
+    rest.is_empty()
+        || marks::find_marks(rest, 0, rest.len())
+            .iter()
+            .map(|m| m.end - m.start)
+            .sum::<usize>()
+            == rest.len()
+}
+
+/// The value after a label: without the colon and white space around it.
+fn value_text(seg: &str) -> &str {
+    seg.trim().trim_start_matches([':', '-', '–']).trim()
+}
+
+/// Block text after its label, without the printed instructions.
+fn strip_ignored(def: &crate::template::Field, line: &Line, from: usize, to: usize) -> String {
+    let mut covered: Vec<(usize, usize)> = Vec::new();
+    for re in &def.ignore {
+        for m in re.find_iter(&line.folded.text) {
+            let (s, e) = (
+                line.folded.to_clean(m.start()),
+                line.folded.end_to_clean(m.end()),
+            );
+            if s >= from && e <= to {
+                covered.push((s, e));
+            }
+        }
+    }
+    let rest = marks::uncovered(&line.clean, from, to, &mut covered).join(" ");
+    value_text(&rest).to_string()
+}
+
+/// Table cells: split on tabs (an empty cell keeps its tab), or else on runs
+/// of two or more spaces. Clean byte spans.
+fn split_cells(clean: &str) -> Vec<(usize, usize)> {
+    let mut cells = Vec::new();
+    if clean.contains('\t') {
+        let mut at = 0;
+        for piece in clean.split('\t') {
+            cells.push((at, at + piece.len()));
+            at += piece.len() + 1;
+        }
+        return cells;
+    }
+    let text = clean.trim_end();
+    let mut start = text.len() - text.trim_start().len();
+    let bytes = text.as_bytes();
+    let mut i = start;
+    while i < bytes.len() {
+        if bytes[i] == b' ' && bytes.get(i + 1) == Some(&b' ') {
+            cells.push((start, i));
+            while i < bytes.len() && bytes[i] == b' ' {
+                i += 1;
+            }
+            start = i;
+        } else {
+            i += 1;
+        }
+    }
+    cells.push((start, text.len()));
+    cells
+}
+
+fn slot_ref(form: &RawForm, (field, entry): Place) -> Option<&Slot> {
+    match entry {
+        Some(e) => form.entries[e].slots[field].as_ref(),
+        None => form.slots[field].as_ref(),
+    }
+}
+
+fn slot_mut(form: &mut RawForm, (field, entry): Place) -> Option<&mut Slot> {
+    match entry {
+        Some(e) => form.entries[e].slots[field].as_mut(),
+        None => form.slots[field].as_mut(),
+    }
+}
+
+fn set_slot(form: &mut RawForm, (field, entry): Place, slot: Slot) {
+    match entry {
+        Some(e) => form.entries[e].slots[field] = Some(slot),
+        None => form.slots[field] = Some(slot),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_by_tab_or_wide_gaps() {
+        let spans = |s: &str| {
+            split_cells(s)
+                .into_iter()
+                .map(|(a, b)| s[a..b].to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(spans("Maria\t13/02/2025"), ["Maria", "13/02/2025"]);
+        assert_eq!(spans("\t13/02/2025"), ["", "13/02/2025"]);
+        assert_eq!(
+            spans("Maria Luiza   13/02/2025"),
+            ["Maria Luiza", "13/02/2025"]
+        );
+        assert_eq!(spans("one cell"), ["one cell"]);
+    }
+
+    #[test]
+    fn marks_and_bullets_lead_a_line() {
+        assert!(lead_is_blank("☒ Foi", 4));
+        assert!(lead_is_blank("  - Foi", 4));
+        assert!(!lead_is_blank("texto Foi", 6));
+    }
+}

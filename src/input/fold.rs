@@ -1,0 +1,127 @@
+//! Folding text for matching: compatibility decomposition (NFKD) with the
+//! accents dropped, so "Retenção", "Retencao" and a decomposed "Retenc\u{327}a\u{303}o"
+//! all read "Retencao"; "Nº" reads "No", full-width letters read as ASCII.
+//! Case is left alone: every pattern is compiled case-insensitive.
+
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+
+/// Appends the folded form of `c` to `out`.
+#[inline]
+pub fn fold_char(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(c);
+        return;
+    }
+    match c {
+        '\u{a0}' | '\u{2007}' | '\u{202f}' => out.push(' '),
+        // Marks of checkboxes and symbols keep their identity.
+        _ => decompose_compatible(c, |d| {
+            if !is_combining_mark(d) {
+                out.push(d);
+            }
+        }),
+    }
+}
+
+/// Folds a whole string (used for template patterns and tests).
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        fold_char(c, &mut out);
+    }
+    out
+}
+
+/// A line folded for matching, with a map from folded byte offsets back to
+/// offsets in the original (clean) line.
+#[derive(Debug, Clone)]
+pub struct Folded {
+    pub text: String,
+    /// `map[i]` is the clean offset of folded byte `i`; `None` when the
+    /// line is ASCII and the offsets are the same.
+    map: Option<Vec<u32>>,
+}
+
+impl Folded {
+    /// Folds `clean`, remembering where each folded byte came from.
+    pub fn new(clean: &str) -> Self {
+        if clean.is_ascii() {
+            return Folded {
+                text: clean.to_string(),
+                map: None,
+            };
+        }
+        let mut text = String::with_capacity(clean.len());
+        let mut map = Vec::with_capacity(clean.len() + 1);
+        for (at, c) in clean.char_indices() {
+            let before = text.len();
+            fold_char(c, &mut text);
+            map.extend(std::iter::repeat_n(at as u32, text.len() - before));
+        }
+        map.push(clean.len() as u32);
+        Folded {
+            text,
+            map: Some(map),
+        }
+    }
+
+    /// The clean offset of folded offset `i` (`i` may be the end).
+    #[inline]
+    pub fn to_clean(&self, i: usize) -> usize {
+        match &self.map {
+            None => i,
+            Some(map) => map[i] as usize,
+        }
+    }
+
+    /// The clean offset just past the character that ends at folded `end`.
+    pub fn end_to_clean(&self, end: usize) -> usize {
+        match &self.map {
+            None => end,
+            Some(map) => {
+                // The first folded byte at or after `end` that belongs to a
+                // later clean character marks the end.
+                if end == 0 {
+                    return 0;
+                }
+                let last = map[end - 1];
+                map[end..]
+                    .iter()
+                    .copied()
+                    .find(|&m| m != last)
+                    .unwrap_or(last) as usize
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_accents_ordinals_and_spaces() {
+        assert_eq!(
+            fold("Formulário - Processo de Retenção"),
+            "Formulario - Processo de Retencao"
+        );
+        assert_eq!(fold("Nº do protocolo"), "No do protocolo");
+        assert_eq!(fold("1º contato"), "1o contato");
+        assert_eq!(fold("Retenc\u{327}a\u{303}o"), "Retencao");
+        assert_eq!(fold("a\u{a0}b"), "a b");
+        assert_eq!(fold("ＣＰＦ"), "CPF");
+        assert_eq!(fold("☒ Sim ☐ Não"), "☒ Sim ☐ Nao");
+    }
+
+    #[test]
+    fn maps_folded_offsets_back() {
+        let clean = "Ação Retenção ok";
+        let f = Folded::new(clean);
+        assert_eq!(f.text, "Acao Retencao ok");
+        let start = f.text.find("Retencao").unwrap();
+        let end = start + "Retencao".len();
+        assert_eq!(&clean[f.to_clean(start)..f.end_to_clean(end)], "Retenção");
+        let ok = f.text.find("ok").unwrap();
+        assert_eq!(&clean[f.to_clean(ok)..f.end_to_clean(ok + 2)], "ok");
+    }
+}

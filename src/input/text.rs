@@ -1,0 +1,201 @@
+//! Turning the bytes of a text export into a string: BOMs, UTF-16, legacy
+//! Windows-1252 / ISO-8859-1, and refusing files that are not text.
+
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
+
+/// Text decoded from a file, with what a reviewer should know about it.
+#[derive(Debug)]
+pub struct Decoded {
+    pub text: String,
+    /// The encoding the bytes were read as (`"UTF-8"`, `"windows-1252"`...).
+    pub encoding: &'static str,
+    /// A note for the record when the encoding was guessed or repaired:
+    /// `(code, message)`.
+    pub warning: Option<(&'static str, String)>,
+}
+
+/// Why a file is not text.
+#[derive(Debug, PartialEq, Eq)]
+pub struct NotText {
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// Decodes `bytes`: BOM first, then UTF-16 by its NUL pattern, then strict
+/// UTF-8, then a detected legacy encoding.
+pub fn decode(bytes: &[u8]) -> Result<Decoded, NotText> {
+    if let Some((enc, bom)) = Encoding::for_bom(bytes) {
+        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom..]);
+        return Ok(Decoded {
+            text: text.into_owned(),
+            encoding: enc.name(),
+            warning: had_errors.then(|| {
+                (
+                    "encoding_repaired",
+                    format!("invalid {} sequences replaced by U+FFFD", enc.name()),
+                )
+            }),
+        });
+    }
+    if memchr_nul(bytes) {
+        return decode_utf16_without_bom(bytes);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(Decoded {
+            text: s.to_string(),
+            encoding: UTF_8.name(),
+            warning: None,
+        }),
+        Err(_) => Ok(decode_legacy(bytes)),
+    }
+}
+
+fn memchr_nul(bytes: &[u8]) -> bool {
+    bytes.contains(&0)
+}
+
+/// UTF-16 without a BOM shows as NUL bytes in every other position.
+fn decode_utf16_without_bom(bytes: &[u8]) -> Result<Decoded, NotText> {
+    let sample = &bytes[..bytes.len().min(4096)];
+    let even_nuls = sample.iter().step_by(2).filter(|&&b| b == 0).count();
+    let odd_nuls = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|&&b| b == 0)
+        .count();
+    let half = sample.len() / 2;
+    let enc = if odd_nuls * 10 >= half * 7 && even_nuls * 10 < half {
+        UTF_16LE
+    } else if even_nuls * 10 >= half * 7 && odd_nuls * 10 < half {
+        UTF_16BE
+    } else {
+        return Err(NotText {
+            code: "not_text",
+            message: "binary data (NUL bytes), not a text export".into(),
+        });
+    };
+    let (text, _) = enc.decode_without_bom_handling(bytes);
+    Ok(Decoded {
+        text: text.into_owned(),
+        encoding: enc.name(),
+        warning: Some((
+            "encoding_guessed",
+            format!("no byte order mark: read as {}", enc.name()),
+        )),
+    })
+}
+
+/// Bytes that are not UTF-8. A file that is UTF-8 but for a few stray bytes
+/// stays UTF-8 (decoding it whole as 1252 would garble its ☒); otherwise the
+/// encoding is detected, with Brazil as the hint.
+fn decode_legacy(bytes: &[u8]) -> Decoded {
+    let (valid_multibyte, invalid) = utf8_profile(bytes);
+    if valid_multibyte > 0 && invalid * 4 <= valid_multibyte {
+        let (text, _) = UTF_8.decode_without_bom_handling(bytes);
+        return Decoded {
+            text: text.into_owned(),
+            encoding: UTF_8.name(),
+            warning: Some((
+                "encoding_repaired",
+                format!("mostly UTF-8 with {invalid} invalid byte sequence(s), replaced by U+FFFD"),
+            )),
+        };
+    }
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(bytes, true);
+    let mut enc = detector.guess(Some(b"br"), true);
+    if enc == UTF_8 {
+        enc = encoding_rs::WINDOWS_1252;
+    }
+    let (text, _) = enc.decode_without_bom_handling(bytes);
+    Decoded {
+        text: text.into_owned(),
+        encoding: enc.name(),
+        warning: Some((
+            "encoding_guessed",
+            format!("not UTF-8: read as {}", enc.name()),
+        )),
+    }
+}
+
+/// Counts valid multi-byte UTF-8 sequences and invalid ones.
+fn utf8_profile(mut bytes: &[u8]) -> (usize, usize) {
+    let (mut valid, mut invalid) = (0, 0);
+    loop {
+        match std::str::from_utf8(bytes) {
+            Ok(s) => {
+                valid += s.chars().filter(|c| !c.is_ascii()).count();
+                return (valid, invalid);
+            }
+            Err(e) => {
+                let good = e.valid_up_to();
+                valid += std::str::from_utf8(&bytes[..good])
+                    .map(|s| s.chars().filter(|c| !c.is_ascii()).count())
+                    .unwrap_or(0);
+                invalid += 1;
+                let skip = good + e.error_len().unwrap_or(bytes.len() - good).max(1);
+                bytes = &bytes[skip.min(bytes.len())..];
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        assert_eq!(decode("Retenção".as_bytes()).unwrap().text, "Retenção");
+        let d = decode(b"\xEF\xBB\xBFRet\xC3\xA7").unwrap();
+        assert_eq!(d.text, "Retç");
+        assert!(d.warning.is_none());
+    }
+
+    #[test]
+    fn utf16_with_bom_and_without() {
+        let mut le = vec![0xFF, 0xFE];
+        le.extend("Não ☒".encode_utf16().flat_map(|u| u.to_le_bytes()));
+        assert_eq!(decode(&le).unwrap().text, "Não ☒");
+        let be: Vec<u8> = "Processo de Retenção"
+            .encode_utf16()
+            .flat_map(|u| u.to_be_bytes())
+            .collect();
+        let d = decode(&be).unwrap();
+        assert_eq!(d.text, "Processo de Retenção");
+        assert_eq!(d.encoding, "UTF-16BE");
+        assert!(d.warning.is_some());
+    }
+
+    #[test]
+    fn windows_1252_is_detected_and_noted() {
+        let d =
+            decode(b"Formul\xe1rio - Processo de Reten\xe7\xe3o\n\xfe Sim \xa8 N\xe3o").unwrap();
+        assert_eq!(d.text, "Formulário - Processo de Retenção\nþ Sim ¨ Não");
+        assert_eq!(d.encoding, "windows-1252");
+        assert_eq!(
+            d.warning.unwrap(),
+            (
+                "encoding_guessed",
+                "not UTF-8: read as windows-1252".to_string()
+            )
+        );
+    }
+
+    #[test]
+    fn mostly_utf8_keeps_its_marks() {
+        let mut b = "☒ Sim ☐ Não ação ".as_bytes().to_vec();
+        b.push(0xE9);
+        let d = decode(&b).unwrap();
+        assert!(d.text.starts_with("☒ Sim ☐ Não"));
+        assert_eq!(d.encoding, "UTF-8");
+        assert!(d.warning.unwrap().1.contains("1 invalid"));
+    }
+
+    #[test]
+    fn nul_bytes_that_are_not_utf16_are_not_text() {
+        let e = decode(b"\x00\x01\x02PK\x03\x04\x00\x00\x00\xff\x00").unwrap_err();
+        assert_eq!(e.code, "not_text");
+    }
+}

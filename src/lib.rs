@@ -1,0 +1,125 @@
+//! formsift turns exported forms into clean, validated records.
+//!
+//! A form is described by a [`Template`] (data, not code): labeled fields,
+//! checkbox groups, tables and notes, matched by patterns. A document goes
+//! through the pipeline `bytes → lines → raw form → typed record`:
+//!
+//! - [`input`]: reading files and decoding text, cleaning lines;
+//! - [`extract`]: recognizing labels, values, checkboxes, blocks;
+//! - [`normalize`]: typing values (dates, money, CPF/CNPJ...);
+//! - [`record`]: the output contract;
+//! - [`output`]: writing JSON / JSON Lines;
+//! - [`pipeline`]: the batch, in parallel, in input order.
+//!
+//! ```
+//! let template = formsift::Template::default_template();
+//! let text = "Formulário - Processo de Retenção\nColaborador Maria Luiza Data 13/02/2025\n";
+//! let records = formsift::pipeline::process_bytes(&template, "form.txt", text.as_bytes());
+//! let fields = records[0].fields.as_ref().unwrap();
+//! assert_eq!(fields["colaborador"], "Maria Luiza");
+//! assert_eq!(fields["data"], "2025-02-13");
+//! ```
+
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod input;
+pub mod normalize;
+pub mod output;
+pub mod pipeline;
+pub mod record;
+pub mod template;
+
+pub use config::Config;
+pub use error::{Error, Result};
+pub use record::Record;
+pub use template::Template;
+
+use std::io::{BufWriter, Write};
+
+/// How a run ended, for the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// Every form read and complete (0).
+    Success,
+    /// Some form incomplete, or some file unreadable (1).
+    Failure,
+    /// Usage or fatal error (2).
+    Error,
+}
+
+impl ExitStatus {
+    pub fn code(self) -> i32 {
+        match self {
+            ExitStatus::Success => 0,
+            ExitStatus::Failure => 1,
+            ExitStatus::Error => 2,
+        }
+    }
+}
+
+/// Runs `extract`: every source into records, written in input order.
+pub fn run(config: &Config) -> Result<ExitStatus> {
+    let mut all_complete = true;
+    let mut write_all = |out: &mut dyn Write| -> std::io::Result<()> {
+        let mut writer = output::Writer::new(out, config.format);
+        pipeline::run(&config.template, &config.sources, config.jobs, |record| {
+            all_complete &= record.complete;
+            writer.write(&record)
+        })?;
+        writer.finish()?;
+        Ok(())
+    };
+    match &config.output {
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+            match write_all(&mut out) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                    return Ok(ExitStatus::Success)
+                }
+                Err(e) => {
+                    return Err(Error::Output {
+                        target: "standard output".into(),
+                        source: e,
+                    })
+                }
+            }
+        }
+        Some(path) => write_file(path, &mut write_all)?,
+    }
+    Ok(if all_complete {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Failure
+    })
+}
+
+/// Writes to a temporary file beside `path` and renames it when complete,
+/// so an interrupted run never leaves half a file.
+fn write_file(
+    path: &std::path::Path,
+    write_all: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let err = |e: std::io::Error| Error::Output {
+        target: path.display().to_string(),
+        source: e,
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    let tmp = tempfile::Builder::new()
+        .prefix(".formsift-")
+        .tempfile_in(dir)
+        .map_err(err)?;
+    {
+        let mut out = BufWriter::with_capacity(1 << 16, tmp.as_file());
+        write_all(&mut out).map_err(err)?;
+        out.flush().map_err(err)?;
+    }
+    tmp.persist(path).map_err(|e| err(e.error))?;
+    Ok(())
+}

@@ -1,0 +1,29 @@
+//! The `formsift` binary: parse the flags, resolve them, run, exit.
+
+use clap::Parser;
+use formsift::cli::{Cli, Command};
+use formsift::{Config, ExitStatus, Template};
+
+fn main() {
+    let cli = Cli::parse();
+    let status = match cli.command {
+        Command::Extract(args) => {
+            Config::from_args(&args).and_then(|config| formsift::run(&config))
+        }
+        Command::Templates => {
+            for (name, _) in formsift::template::BUILT_IN {
+                let t = Template::load(name).expect("built-in templates compile");
+                println!("{name}\t{}", t.description);
+            }
+            Ok(ExitStatus::Success)
+        }
+    };
+    let code = match status {
+        Ok(s) => s.code(),
+        Err(e) => {
+            eprintln!("formsift: {e}");
+            ExitStatus::Error.code()
+        }
+    };
+    std::process::exit(code);
+}

@@ -1,0 +1,226 @@
+//! Typing a whole form: each raw slot becomes the value its field's type
+//! calls for, and every value that cannot be read becomes an issue.
+
+use serde_json::{Map, Value};
+
+use crate::extract::{chat, Hit, Mark, RawForm, Slot};
+use crate::record::Issue;
+use crate::template::{Field, FieldId, Kind, Template};
+
+/// The typed fields of a form, in the template's order, and the issues
+/// found on the way.
+pub fn fields(t: &Template, raw: &RawForm) -> (Map<String, Value>, Vec<Issue>) {
+    let mut issues = Vec::new();
+    let mut out = Map::new();
+    for &id in &t.top {
+        let field = &t.fields[id];
+        let value = match field.kind {
+            Kind::List => list(t, id, raw, &mut issues),
+            _ => typed(t, field, raw.slots[id].as_ref(), None, &mut issues),
+        };
+        out.insert(field.key.clone(), value);
+    }
+    (out, issues)
+}
+
+/// The entries of a list, in the order they appear.
+fn list(t: &Template, id: FieldId, raw: &RawForm, issues: &mut Vec<Issue>) -> Value {
+    let entries: Vec<Value> = raw
+        .entries
+        .iter()
+        .filter(|e| e.list == id)
+        .map(|e| {
+            let mut obj = Map::new();
+            obj.insert("numero".into(), Value::from(e.number));
+            for &child in &t.fields[id].children {
+                let field = &t.fields[child];
+                let slot = e.slots[child].as_ref();
+                obj.insert(
+                    field.key.clone(),
+                    typed(t, field, slot, Some(e.number), issues),
+                );
+                if let Some(key) = &field.messages {
+                    obj.insert(key.clone(), messages(slot));
+                }
+            }
+            Value::Object(obj)
+        })
+        .collect();
+    if entries.is_empty() {
+        Value::Null
+    } else {
+        Value::Array(entries)
+    }
+}
+
+fn messages(slot: Option<&Slot>) -> Value {
+    let found = match slot {
+        Some(Slot::Block { lines, .. }) => chat::messages(lines.iter().map(String::as_str)),
+        _ => Vec::new(),
+    };
+    serde_json::to_value(found).expect("messages serialize")
+}
+
+/// One field's value.
+fn typed(
+    t: &Template,
+    f: &Field,
+    slot: Option<&Slot>,
+    entry: Option<u32>,
+    issues: &mut Vec<Issue>,
+) -> Value {
+    let Some(slot) = slot else { return Value::Null };
+    let path = || f.path(t, entry);
+    let line = Some(slot.line());
+    match slot {
+        Slot::Block { lines, .. } => {
+            let text = lines.join("\n");
+            let text = text.trim();
+            if text.is_empty() {
+                Value::Null
+            } else {
+                Value::String(text.to_string())
+            }
+        }
+        Slot::Options { hits, .. } => group(f, hits, &path(), issues),
+        Slot::Counts { cells, .. } => counts(t, f, cells, &path(), issues),
+        Slot::Text { text, .. } => {
+            let invalid = |issues: &mut Vec<Issue>, e: super::Invalid| {
+                issues.push(Issue::error(Some(path()), e.code, e.message, line));
+                Value::Null
+            };
+            match f.kind {
+                Kind::Date => super::date(text)
+                    .map(Value::String)
+                    .unwrap_or_else(|e| invalid(issues, e)),
+                Kind::Period => super::period(text)
+                    .map(Value::String)
+                    .unwrap_or_else(|e| invalid(issues, e)),
+                Kind::Money => super::money(text)
+                    .map(Value::String)
+                    .unwrap_or_else(|e| invalid(issues, e)),
+                Kind::Integer => super::integer(text, f.unit.as_ref())
+                    .map(Value::from)
+                    .unwrap_or_else(|e| invalid(issues, e)),
+                Kind::Uf => super::uf(text)
+                    .map(Value::String)
+                    .unwrap_or_else(|e| invalid(issues, e)),
+                Kind::Cpf | Kind::Cnpj => {
+                    let checked = if f.kind == Kind::Cpf {
+                        super::cpf(text)
+                    } else {
+                        super::cnpj(text)
+                    };
+                    if let Some(e) = checked.error {
+                        issues.push(Issue::error(Some(path()), e.code, e.message, line));
+                    }
+                    checked.value.map_or(Value::Null, Value::String)
+                }
+                _ => super::text(text).map_or(Value::Null, Value::String),
+            }
+        }
+    }
+}
+
+/// The state of a checkbox group or box, or `null` with a warning when the
+/// export does not tell it.
+fn group(f: &Field, hits: &[Hit], path: &str, issues: &mut Vec<Issue>) -> Value {
+    let line = hits.first().map(|h| h.line);
+    if hits.iter().all(|h| h.mark.is_none()) {
+        issues.push(Issue::warning(
+            Some(path.to_string()),
+            "marks_lost",
+            format!("{path}: the export lost the checkbox marks; the state is unknown"),
+            line,
+        ));
+        return Value::Null;
+    }
+    let n = f.options.len().max(1);
+    let mut state: Vec<Option<Mark>> = vec![None; n];
+    let mut unknown: Vec<&Hit> = Vec::new();
+    for h in hits {
+        match (h.mark, state[h.option]) {
+            (None | Some(Mark::Unreadable), _) => unknown.push(h),
+            (Some(m), Some(prev)) if prev != m => unknown.push(h),
+            (Some(m), _) => state[h.option] = Some(m),
+        }
+    }
+    if !unknown.is_empty() {
+        let what: Vec<String> = unknown
+            .iter()
+            .map(|h| format!("{:?} (line {})", h.raw, h.line))
+            .collect();
+        issues.push(Issue::warning(
+            Some(path.to_string()),
+            "mark_unreadable",
+            format!(
+                "{path}: cannot read the box of {}; the state is unknown",
+                what.join(", ")
+            ),
+            Some(unknown[0].line),
+        ));
+        return Value::Null;
+    }
+    let checked: Vec<&str> = (0..n)
+        .filter(|&i| state[i] == Some(Mark::Checked))
+        .map(|i| f.options.get(i).map_or("", |o| o.code.as_str()))
+        .collect();
+    let too_many = |issues: &mut Vec<Issue>| {
+        issues.push(Issue::error(
+            Some(path.to_string()),
+            "multiple_checked",
+            format!(
+                "{path}: only one option may be checked, found {}",
+                checked.join(", ")
+            ),
+            line,
+        ));
+        Value::Null
+    };
+    match f.kind {
+        Kind::Box => Value::Bool(state[0] == Some(Mark::Checked)),
+        Kind::Multiple => Value::from(checked.iter().map(|c| c.to_string()).collect::<Vec<_>>()),
+        Kind::Single => match checked.as_slice() {
+            [] => Value::Null,
+            [one] => Value::String(one.to_string()),
+            _ => too_many(issues),
+        },
+        Kind::Yesno => match checked.as_slice() {
+            [] => Value::Null,
+            ["yes"] => Value::Bool(true),
+            ["no"] => Value::Bool(false),
+            _ => too_many(issues),
+        },
+        _ => Value::Null,
+    }
+}
+
+/// A counts table as a map from option code to count.
+fn counts(
+    t: &Template,
+    f: &Field,
+    cells: &[(usize, String, usize)],
+    path: &str,
+    issues: &mut Vec<Issue>,
+) -> Value {
+    let options = &t.fields[f.options_from.expect("counts have options_from")].options;
+    let mut found: Vec<(usize, Value)> = Vec::new();
+    for (opt, raw, line) in cells {
+        let value = match super::integer(raw, None) {
+            Ok(n) => Value::from(n),
+            Err(e) => {
+                let key = format!("{path}.{}", options[*opt].code);
+                issues.push(Issue::error(Some(key), e.code, e.message, Some(*line)));
+                Value::Null
+            }
+        };
+        found.push((*opt, value));
+    }
+    found.sort_by_key(|(opt, _)| *opt);
+    Value::Object(
+        found
+            .into_iter()
+            .map(|(opt, v)| (options[opt].code.clone(), v))
+            .collect(),
+    )
+}

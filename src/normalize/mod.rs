@@ -1,0 +1,288 @@
+//! Typed values: text as written in a form becomes the value types of the
+//! output contract (dates, periods, money, integers, CPF/CNPJ, UF). A value
+//! that cannot be read is reported as [`Invalid`], quoting the raw text;
+//! nothing is corrected or guessed.
+
+mod form;
+mod ids;
+mod uf;
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+pub use form::fields;
+pub use ids::{cnpj, cpf, Checked};
+pub use uf::uf;
+
+/// Why a raw value is not a valid value of its type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    /// A stable snake_case code (`invalid_date`...).
+    pub code: &'static str,
+    /// A message a person understands, quoting the raw text.
+    pub message: String,
+}
+
+impl Invalid {
+    pub(crate) fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Invalid {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*([/.-])\s*(\d{4}|\d{2})\.?$").unwrap()
+});
+static ISO_DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{4})-(\d{2})-(\d{2})$").unwrap());
+
+/// A Brazilian date (`dd/mm/yyyy`, `dd/mm/yy`, `dd-mm-yyyy`, `dd.mm.yyyy`,
+/// or ISO `yyyy-mm-dd`) as `YYYY-MM-DD`. Day and month are never swapped.
+///
+/// ```
+/// use formsift::normalize::date;
+/// assert_eq!(date("13/02/2025").unwrap(), "2025-02-13");
+/// assert_eq!(date("05.03.25").unwrap(), "2025-03-05");
+/// assert_eq!(date("31/02/2025").unwrap_err().code, "invalid_date");
+/// ```
+pub fn date(raw: &str) -> Result<String, Invalid> {
+    let s = raw.trim();
+    let bad = |why: &str| Invalid::new("invalid_date", format!("date {s:?}: {why}"));
+    let (d, m, y) = if let Some(c) = DATE.captures(s) {
+        if c[2] != c[4] {
+            return Err(bad("mixed separators"));
+        }
+        (num(&c[1]), num(&c[3]), year(&c[5]))
+    } else if let Some(c) = ISO_DATE.captures(s) {
+        (num(&c[3]), num(&c[2]), num(&c[1]))
+    } else {
+        return Err(bad("not a date in dd/mm/yyyy form"));
+    };
+    if !(1..=12).contains(&m) {
+        return Err(bad(&format!("there is no month {m}")));
+    }
+    if d == 0 || d > days_in_month(y, m) {
+        return Err(bad(&format!("month {m} of {y} has no day {d}")));
+    }
+    Ok(format!("{y:04}-{m:02}-{d:02}"))
+}
+
+fn num(s: &str) -> u32 {
+    s.parse().unwrap_or(0)
+}
+
+/// Two-digit years are this century's up to 69, the last's from 70.
+fn year(s: &str) -> u32 {
+    let y = num(s);
+    match (s.len(), y) {
+        (2, 0..=69) => 2000 + y,
+        (2, _) => 1900 + y,
+        _ => y,
+    }
+}
+
+fn days_in_month(y: u32, m: u32) -> u32 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+static PERIOD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?i)([a-z]{3,9}|\d{1,2})\s*[/.\- ]\s*(\d{4}|\d{2})$").unwrap());
+
+const MONTHS: [&str; 12] = [
+    "jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez",
+];
+
+/// A production period: `mm/yyyy` (or `fev/2025`) as `YYYY-MM`; a full date
+/// as `YYYY-MM-DD`.
+///
+/// ```
+/// use formsift::normalize::period;
+/// assert_eq!(period("02/2025").unwrap(), "2025-02");
+/// assert_eq!(period("13/02/2025").unwrap(), "2025-02-13");
+/// ```
+pub fn period(raw: &str) -> Result<String, Invalid> {
+    let s = raw.trim();
+    if DATE.is_match(s) || ISO_DATE.is_match(s) {
+        return date(s).map_err(|e| Invalid::new("invalid_period", e.message));
+    }
+    let bad = || Invalid::new("invalid_period", format!("period {s:?}: not mm/yyyy"));
+    let c = PERIOD.captures(s).ok_or_else(bad)?;
+    let month = match c[1].parse::<u32>() {
+        Ok(m) => m,
+        Err(_) => {
+            let name = crate::input::fold::fold(&c[1]).to_lowercase();
+            let at = MONTHS
+                .iter()
+                .position(|m| name.starts_with(m))
+                .ok_or_else(bad)?;
+            at as u32 + 1
+        }
+    };
+    if !(1..=12).contains(&month) {
+        return Err(bad());
+    }
+    Ok(format!("{:04}-{month:02}", year(&c[2])))
+}
+
+static MONEY_BR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?$").unwrap());
+static MONEY_DOT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\d+)\.(\d{1,2})$").unwrap());
+
+/// Money as a decimal string with two places: `R$ 1.234,56` is `"1234.56"`.
+/// Never a float.
+///
+/// ```
+/// use formsift::normalize::money;
+/// assert_eq!(money("R$ 1.234,56").unwrap(), "1234.56");
+/// assert_eq!(money("R$1.234").unwrap(), "1234.00");
+/// ```
+pub fn money(raw: &str) -> Result<String, Invalid> {
+    let s = raw.trim();
+    let mut body = s;
+    let negative = body.starts_with('-');
+    body = body.trim_start_matches('-').trim_start();
+    if body.len() >= 2 && body[..2].eq_ignore_ascii_case("r$") {
+        body = &body[2..];
+    }
+    body = body.trim_start_matches('-').trim();
+    let negative = negative || s.contains("R$ -") || s.contains("R$-");
+    let body: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+    let (int, cents) = if let Some(c) = MONEY_BR.captures(&body) {
+        (
+            c[1].replace('.', ""),
+            c.get(2).map_or("", |m| m.as_str()).to_string(),
+        )
+    } else if let Some(c) = MONEY_DOT.captures(&body) {
+        (c[1].to_string(), c[2].to_string())
+    } else {
+        return Err(Invalid::new(
+            "invalid_money",
+            format!("amount {s:?}: not a sum of money"),
+        ));
+    };
+    let int = int.trim_start_matches('0');
+    let int = if int.is_empty() { "0" } else { int };
+    let cents = format!("{cents:0<2}");
+    Ok(format!("{}{int}.{cents}", if negative { "-" } else { "" }))
+}
+
+static INTEGER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{1,3}(?:\.\d{3})+|\d+)(.*)$").unwrap());
+
+/// A count: `1.200` (pt-BR thousands) is 1200; `unit` is what may follow
+/// the number ("5 dias").
+///
+/// ```
+/// use formsift::normalize::integer;
+/// assert_eq!(integer("1.200", None).unwrap(), 1200);
+/// ```
+pub fn integer(raw: &str, unit: Option<&Regex>) -> Result<i64, Invalid> {
+    let s = raw.trim();
+    let bad = || {
+        Invalid::new(
+            "invalid_integer",
+            format!("number {s:?}: not a whole number"),
+        )
+    };
+    let c = INTEGER.captures(s).ok_or_else(bad)?;
+    let rest = &c[2];
+    let unit_ok =
+        rest.trim().is_empty() || unit.is_some_and(|u| u.is_match(&crate::input::fold::fold(rest)));
+    if !unit_ok {
+        return Err(bad());
+    }
+    c[1].replace('.', "").parse().map_err(|_| bad())
+}
+
+/// Text as a value: trimmed, empty is `None`.
+pub fn text(raw: &str) -> Option<String> {
+    let t = raw.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        let ok = [
+            ("13/02/2025", "2025-02-13"),
+            ("1/2/2025", "2025-02-01"),
+            ("13-02-2025", "2025-02-13"),
+            ("13.02.2025", "2025-02-13"),
+            ("13/02/25", "2025-02-13"),
+            ("29/02/2024", "2024-02-29"),
+            ("2025-02-13", "2025-02-13"),
+            (" 02/03/2025 ", "2025-03-02"),
+        ];
+        for (raw, want) in ok {
+            assert_eq!(date(raw).as_deref(), Ok(want), "{raw}");
+        }
+        for raw in [
+            "31/02/2025",
+            "29/02/2025",
+            "13/13/2025",
+            "00/01/2025",
+            "02/13/2025",
+            "13/02-2025",
+            "amanhã",
+            "13/02",
+        ] {
+            let e = date(raw).unwrap_err();
+            assert_eq!(e.code, "invalid_date", "{raw}");
+            assert!(e.message.contains(raw.trim()), "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn periods() {
+        assert_eq!(period("02/2025").unwrap(), "2025-02");
+        assert_eq!(period("2/2025").unwrap(), "2025-02");
+        assert_eq!(period("fev/2025").unwrap(), "2025-02");
+        assert_eq!(period("Março 2025").unwrap(), "2025-03");
+        assert_eq!(period("10/02/2025").unwrap(), "2025-02-10");
+        assert_eq!(period("13/2025").unwrap_err().code, "invalid_period");
+        assert_eq!(period("31/02/2025").unwrap_err().code, "invalid_period");
+    }
+
+    #[test]
+    fn money_values() {
+        let ok = [
+            ("R$ 1.234,56", "1234.56"),
+            ("1234,56", "1234.56"),
+            ("R$1.234", "1234.00"),
+            ("R$ 0,5", "0.50"),
+            ("1.234.567,89", "1234567.89"),
+            ("150", "150.00"),
+            ("150.5", "150.50"),
+            ("-R$ 10,00", "-10.00"),
+        ];
+        for (raw, want) in ok {
+            assert_eq!(money(raw).as_deref(), Ok(want), "{raw}");
+        }
+        for raw in ["R$ 1,234,56", "12,345", "dez reais", "1.23.4"] {
+            assert_eq!(money(raw).unwrap_err().code, "invalid_money", "{raw}");
+        }
+    }
+
+    #[test]
+    fn integers() {
+        let dias = Regex::new(r"(?i)^\s*(?:dias?)\s*$").unwrap();
+        assert_eq!(integer("1.200", None), Ok(1200));
+        assert_eq!(integer("42", None), Ok(42));
+        assert_eq!(integer("5 dias", Some(&dias)), Ok(5));
+        assert_eq!(integer("5 dias", None).unwrap_err().code, "invalid_integer");
+        assert_eq!(integer("1,5", None).unwrap_err().code, "invalid_integer");
+        assert_eq!(integer("doze", None).unwrap_err().code, "invalid_integer");
+        assert_eq!(integer("12.34", None).unwrap_err().code, "invalid_integer");
+    }
+}

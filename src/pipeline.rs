@@ -1,0 +1,154 @@
+//! The batch: every source read, recognized, typed and turned into records,
+//! in parallel, written in input order. The only module that knows rayon.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use rayon::prelude::*;
+
+use crate::extract;
+use crate::input::{lines::split_lines, text::decode, Source};
+use crate::normalize;
+use crate::record::{Issue, Record, Unplaced};
+use crate::template::Template;
+
+/// Reads one document into its records (one per form), never failing: a
+/// document that cannot be read gives one error record.
+pub fn process(t: &Template, source: &Source) -> Vec<Record> {
+    let name = source.name();
+    match catch_unwind(AssertUnwindSafe(|| process_inner(t, source, &name))) {
+        Ok(records) => records,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            vec![Record::failed(
+                &name,
+                &t.name,
+                "internal_error",
+                format!("{name}: formsift failed on this file ({what}); please report it"),
+            )]
+        }
+    }
+}
+
+fn process_inner(t: &Template, source: &Source, name: &str) -> Vec<Record> {
+    let bytes = match source.read() {
+        Ok(b) => b,
+        Err(e) => {
+            return vec![Record::failed(
+                name,
+                &t.name,
+                read_error_code(&e),
+                format!("{name}: cannot read: {e}"),
+            )]
+        }
+    };
+    process_bytes(t, name, &bytes)
+}
+
+fn read_error_code(e: &std::io::Error) -> &'static str {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "not_found",
+        std::io::ErrorKind::PermissionDenied => "permission_denied",
+        _ if e.raw_os_error() == Some(21) => "is_a_directory",
+        _ => "unreadable",
+    }
+}
+
+/// Reads the bytes of one text document named `name` into records.
+pub fn process_bytes(t: &Template, name: &str, bytes: &[u8]) -> Vec<Record> {
+    let failed = |code: &str, message: String| vec![Record::failed(name, &t.name, code, message)];
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return failed("empty", format!("{name}: the file is empty"));
+    }
+    let decoded = match decode(bytes) {
+        Ok(d) => d,
+        Err(e) => return failed(e.code, format!("{name}: {}", e.message)),
+    };
+    let lines = split_lines(&decoded.text);
+    let forms = extract::extract(t, &lines);
+    if forms.iter().all(|f| !f.titled && f.labels_found == 0) {
+        return failed(
+            "not_a_form",
+            format!(
+                "{name}: no title and none of the labels of template {}",
+                t.name
+            ),
+        );
+    }
+    forms
+        .into_iter()
+        .enumerate()
+        .map(|(i, raw)| {
+            let mut issues = Vec::new();
+            if let Some((code, message)) = &decoded.warning {
+                issues.push(Issue::warning(
+                    None,
+                    code,
+                    format!("{name}: {message}"),
+                    None,
+                ));
+            }
+            if !raw.titled {
+                issues.push(Issue::warning(
+                    None,
+                    "title_missing",
+                    format!("{name}: the form's title line was not found"),
+                    Some(1),
+                ));
+            }
+            for n in &raw.notes {
+                issues.push(Issue::warning(
+                    n.field.clone(),
+                    n.code,
+                    n.message.clone(),
+                    n.line,
+                ));
+            }
+            let (fields, more) = normalize::fields(t, &raw);
+            issues.extend(more);
+            let complete = !issues
+                .iter()
+                .any(|i| i.severity == crate::record::Severity::Error);
+            Record {
+                source: name.to_string(),
+                form_index: Some(i + 1),
+                template: t.name.clone(),
+                revision: raw.revision.clone(),
+                complete,
+                fields: Some(fields),
+                issues,
+                unplaced: raw
+                    .unplaced
+                    .into_iter()
+                    .map(|(line, text)| Unplaced { line, text })
+                    .collect(),
+                error: None,
+            }
+        })
+        .collect()
+}
+
+/// Runs the batch on `jobs` threads and hands every record to `sink` in
+/// input order. Stops at the first error of `sink` (a closed output).
+pub fn run<E>(
+    t: &Template,
+    sources: &[Source],
+    jobs: usize,
+    mut sink: impl FnMut(Record) -> Result<(), E>,
+) -> Result<(), E> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.max(1))
+        .build()
+        .expect("a thread pool");
+    for chunk in sources.chunks(64 * jobs.max(1)) {
+        let done: Vec<Vec<Record>> =
+            pool.install(|| chunk.par_iter().map(|s| process(t, s)).collect());
+        for record in done.into_iter().flatten() {
+            sink(record)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,124 @@
+//! The output record: the contract of `spec/processo-retencao.md`
+//! ("The envelope around a record").
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// How much an issue matters: an error makes a record incomplete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Something a reviewer should know about a form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Issue {
+    pub severity: Severity,
+    /// The key concerned (`cpf`, `contatos[2].data`), if any.
+    pub field: Option<String>,
+    /// A stable snake_case code.
+    pub code: String,
+    /// What is wrong, for a person, quoting the text where it helps.
+    pub message: String,
+    /// The input line, where known.
+    pub line: Option<usize>,
+}
+
+impl Issue {
+    /// An error about `field`.
+    pub fn error(field: Option<String>, code: &str, message: String, line: Option<usize>) -> Issue {
+        Issue {
+            severity: Severity::Error,
+            field,
+            code: code.to_string(),
+            message,
+            line,
+        }
+    }
+
+    /// A warning about `field`.
+    pub fn warning(
+        field: Option<String>,
+        code: &str,
+        message: String,
+        line: Option<usize>,
+    ) -> Issue {
+        Issue {
+            severity: Severity::Warning,
+            ..Issue::error(field, code, message, line)
+        }
+    }
+}
+
+/// Text no field took, with its line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unplaced {
+    pub line: usize,
+    pub text: String,
+}
+
+/// Why a document gave no form at all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Failure {
+    pub code: String,
+    pub message: String,
+}
+
+/// One form read from one document, or a document that could not be read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Record {
+    /// The path as given.
+    pub source: String,
+    /// 1-based position of the form in its file; `null` for a failed document.
+    pub form_index: Option<usize>,
+    pub template: String,
+    /// The revision the labels show, or `null` when unsure.
+    pub revision: Option<String>,
+    /// No issue of severity error.
+    pub complete: bool,
+    /// The values by key, in the template's order; `null` for a failed document.
+    pub fields: Option<Map<String, Value>>,
+    pub issues: Vec<Issue>,
+    pub unplaced: Vec<Unplaced>,
+    /// Set only for a document that could not be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<Failure>,
+}
+
+impl Record {
+    /// The record of a document that could not be read.
+    pub fn failed(source: &str, template: &str, code: &str, message: String) -> Record {
+        Record {
+            source: source.to_string(),
+            form_index: None,
+            template: template.to_string(),
+            revision: None,
+            complete: false,
+            fields: None,
+            issues: Vec::new(),
+            unplaced: Vec::new(),
+            error: Some(Failure {
+                code: code.to_string(),
+                message,
+            }),
+        }
+    }
+
+    /// Errors among the issues.
+    pub fn errors(&self) -> usize {
+        self.issues
+            .iter()
+            .filter(|i| i.severity == Severity::Error)
+            .count()
+    }
+
+    /// Warnings among the issues.
+    pub fn warnings(&self) -> usize {
+        self.issues
+            .iter()
+            .filter(|i| i.severity == Severity::Warning)
+            .count()
+    }
+}

@@ -1,0 +1,488 @@
+//! Templates: a form described as data (labels, checkbox groups, rows),
+//! read from TOML and compiled once. Every pattern is compiled when the
+//! template loads; a bad template is refused with a message naming the rule.
+
+mod spec;
+
+use std::collections::HashMap;
+
+use regex::Regex;
+
+pub use spec::Kind;
+use spec::{FieldSpec, TemplateSpec};
+
+use crate::error::{Error, Result};
+use crate::input::fold::fold;
+
+/// Index of a field in [`Template::fields`].
+pub type FieldId = usize;
+
+/// The templates built into the binary: `(name, TOML source)`.
+pub const BUILT_IN: &[(&str, &str)] = &[
+    (
+        "processo-retencao",
+        include_str!("../../templates/processo-retencao.toml"),
+    ),
+    (
+        "ficha-cadastro",
+        include_str!("../../templates/ficha-cadastro.toml"),
+    ),
+];
+
+/// The name of the default template.
+pub const DEFAULT: &str = "processo-retencao";
+
+/// A compiled template, shared read-only by every worker.
+#[derive(Debug)]
+pub struct Template {
+    /// The template's name, as written into records.
+    pub name: String,
+    /// What the template describes.
+    pub description: String,
+    pub(crate) title: Regex,
+    pub(crate) revisions: Vec<Revision>,
+    /// All fields: top-level ones in output order, then nothing else; the
+    /// fields of a list are found through [`Field::children`].
+    pub(crate) fields: Vec<Field>,
+    /// Top-level fields in output order.
+    pub(crate) top: Vec<FieldId>,
+    /// Distinct label patterns and the fields that use each.
+    pub(crate) labels: Vec<Label>,
+    /// A quick test of which labels a line may hold.
+    pub(crate) label_set: regex::RegexSet,
+    pub(crate) signature: Option<FieldId>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Revision {
+    pub name: String,
+    pub markers: Vec<Regex>,
+}
+
+/// A compiled field, group, table or list.
+#[derive(Debug)]
+pub(crate) struct Field {
+    pub key: String,
+    pub kind: Kind,
+    pub row: usize,
+    pub list: Option<FieldId>,
+    pub children: Vec<FieldId>,
+    pub block: bool,
+    pub ignore: Vec<Regex>,
+    pub messages: Option<String>,
+    pub unit: Option<Regex>,
+    pub options: Vec<Opt>,
+    pub options_from: Option<FieldId>,
+    pub pattern: Option<Regex>,
+}
+
+impl Field {
+    /// A checkbox group whose options are listed.
+    pub fn is_group(&self) -> bool {
+        matches!(self.kind, Kind::Single | Kind::Multiple | Kind::Yesno)
+    }
+
+    /// The output path of the field: `cpf`, or `contatos[2].data` inside a list.
+    pub fn path(&self, template: &Template, entry: Option<u32>) -> String {
+        match (self.list, entry) {
+            (Some(list), Some(n)) => format!("{}[{}].{}", template.fields[list].key, n, self.key),
+            (Some(list), None) => format!("{}.{}", template.fields[list].key, self.key),
+            _ => self.key.clone(),
+        }
+    }
+}
+
+/// One option of a checkbox group.
+#[derive(Debug)]
+pub(crate) struct Opt {
+    pub code: String,
+    pub pattern: Regex,
+}
+
+/// One distinct label pattern; shared when several fields print it.
+#[derive(Debug)]
+pub(crate) struct Label {
+    pub regex: Regex,
+    pub fields: Vec<FieldId>,
+}
+
+impl Template {
+    /// Loads a built-in template by name, or a template file by path.
+    pub fn load(name_or_path: &str) -> Result<Template> {
+        if let Some((name, src)) = BUILT_IN.iter().find(|(n, _)| *n == name_or_path) {
+            return Template::from_toml(src, &format!("{name} (built-in)"));
+        }
+        let path = std::path::Path::new(name_or_path);
+        if path.is_file() {
+            let src = std::fs::read_to_string(path).map_err(|e| Error::Io {
+                context: format!("reading template {}", path.display()),
+                source: e,
+            })?;
+            return Template::from_toml(&src, &path.display().to_string());
+        }
+        let names: Vec<&str> = BUILT_IN.iter().map(|(n, _)| *n).collect();
+        Err(Error::UnknownTemplate(
+            name_or_path.to_string(),
+            names.join(", "),
+        ))
+    }
+
+    /// The default template (the retention form).
+    pub fn default_template() -> Template {
+        Template::load(DEFAULT).expect("the built-in template compiles (tested)")
+    }
+
+    /// Parses and compiles a template; `origin` names it in error messages.
+    pub fn from_toml(src: &str, origin: &str) -> Result<Template> {
+        let spec: TemplateSpec =
+            toml::from_str(src).map_err(|e| Error::template(origin, e.to_string()))?;
+        compile(spec).map_err(|m| Error::template(origin, m))
+    }
+
+    /// Top-level field keys in output order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.top.iter().map(|&id| self.fields[id].key.as_str())
+    }
+}
+
+/// Compiles a pattern written by a person: accents in it are folded like the
+/// text it will meet, and matching ignores case.
+pub(crate) fn pattern(rule: &str, src: &str) -> std::result::Result<Regex, String> {
+    Regex::new(&format!("(?i:{})", fold(src))).map_err(|e| {
+        format!(
+            "{rule}: bad pattern {src:?}: {}",
+            first_line(&e.to_string())
+        )
+    })
+}
+
+fn first_line(s: &str) -> String {
+    s.lines()
+        .filter(|l| l.starts_with("error:"))
+        .map(str::to_string)
+        .next()
+        .unwrap_or_else(|| s.lines().last().unwrap_or("").to_string())
+}
+
+fn compile(spec: TemplateSpec) -> std::result::Result<Template, String> {
+    if spec.name.trim().is_empty() {
+        return Err("`name` is empty".into());
+    }
+    let title = pattern("`title`", &spec.title)?;
+    let revisions = spec
+        .revision
+        .iter()
+        .map(|r| {
+            let markers = r
+                .markers
+                .iter()
+                .map(|m| pattern(&format!("revision `{}` marker", r.name), m))
+                .collect::<std::result::Result<_, _>>()?;
+            Ok(Revision {
+                name: r.name.clone(),
+                markers,
+            })
+        })
+        .collect::<std::result::Result<Vec<_>, String>>()?;
+
+    let mut fields: Vec<Field> = Vec::with_capacity(spec.field.len());
+    let mut by_key: HashMap<String, FieldId> = HashMap::new();
+    let mut rows: HashMap<String, usize> = HashMap::new();
+    let mut label_of: Vec<Vec<String>> = Vec::new();
+    for fs in &spec.field {
+        let id = fields.len();
+        let field = compile_field(fs, &by_key, &fields, &mut rows)?;
+        let scoped = match field.list {
+            Some(list) => format!("{}.{}", fields[list].key, fs.key),
+            None => fs.key.clone(),
+        };
+        if by_key.insert(scoped.clone(), id).is_some() {
+            return Err(format!("field `{scoped}` is defined twice"));
+        }
+        if let Some(list) = field.list {
+            fields[list].children.push(id);
+        }
+        label_of.push(fs.label.clone());
+        fields.push(field);
+    }
+    resolve_options_from(&spec.field, &by_key, &mut fields)?;
+
+    let mut labels: Vec<Label> = Vec::new();
+    let mut by_source: HashMap<String, usize> = HashMap::new();
+    for (id, sources) in label_of.iter().enumerate() {
+        for src in sources {
+            let norm = fold(src).to_lowercase();
+            let at = *by_source.entry(norm).or_insert_with(|| {
+                labels.push(Label {
+                    regex: Regex::new("^$").unwrap(),
+                    fields: Vec::new(),
+                });
+                labels.len() - 1
+            });
+            if labels[at].fields.is_empty() {
+                labels[at].regex = pattern(&format!("field `{}` label", fields[id].key), src)?;
+            }
+            labels[at].fields.push(id);
+        }
+    }
+    check_shared_labels(&labels, &fields)?;
+    let label_set = regex::RegexSet::new(labels.iter().map(|l| l.regex.as_str()))
+        .map_err(|e| format!("labels: {e}"))?;
+    let top = (0..fields.len())
+        .filter(|&i| fields[i].list.is_none())
+        .collect();
+    let signature = fields.iter().position(|f| f.kind == Kind::Signature);
+    Ok(Template {
+        name: spec.name,
+        description: spec.description,
+        title,
+        revisions,
+        fields,
+        top,
+        labels,
+        label_set,
+        signature,
+    })
+}
+
+fn compile_field(
+    fs: &FieldSpec,
+    by_key: &HashMap<String, FieldId>,
+    fields: &[Field],
+    rows: &mut HashMap<String, usize>,
+) -> std::result::Result<Field, String> {
+    let rule = format!("field `{}`", fs.key);
+    let valid_key = fs.key.starts_with(|c: char| c.is_ascii_lowercase())
+        && fs
+            .key
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !valid_key {
+        return Err(format!("{rule}: keys are snake_case (a-z, 0-9, _)"));
+    }
+    let list = match &fs.list {
+        None => None,
+        Some(name) => match by_key.get(name) {
+            Some(&id) if fields[id].kind == Kind::List => Some(id),
+            _ => {
+                return Err(format!(
+                    "{rule}: `list = {name:?}` names no list field above it"
+                ))
+            }
+        },
+    };
+    check_kind_rules(fs, &rule, list.is_some())?;
+    let row_name = match (&fs.row, list) {
+        (Some(r), _) => r.clone(),
+        (None, Some(l)) => fields[l].key.clone(),
+        (None, None) => fs.key.clone(),
+    };
+    let next_row = rows.len();
+    let row = *rows.entry(row_name).or_insert(next_row);
+    let mut options = Vec::with_capacity(fs.options.len());
+    for o in &fs.options {
+        if options.iter().any(|p: &Opt| p.code == o.code) {
+            return Err(format!("{rule}: option `{}` is listed twice", o.code));
+        }
+        if o.label.is_empty() {
+            return Err(format!("{rule}: option `{}` has no label", o.code));
+        }
+        let alternatives = o
+            .label
+            .iter()
+            .map(|l| format!("(?:{l})"))
+            .collect::<Vec<_>>();
+        let pat = pattern(
+            &format!("{rule} option `{}`", o.code),
+            &alternatives.join("|"),
+        )?;
+        options.push(Opt {
+            code: o.code.clone(),
+            pattern: pat,
+        });
+    }
+    let compile_all = |what: &str, srcs: &[String]| {
+        srcs.iter()
+            .map(|s| pattern(&format!("{rule} {what}"), s))
+            .collect::<std::result::Result<Vec<_>, _>>()
+    };
+    // Compile labels here too so that a bad label is reported with its field.
+    compile_all("label", &fs.label)?;
+    Ok(Field {
+        key: fs.key.clone(),
+        kind: fs.kind,
+        row,
+        list,
+        children: Vec::new(),
+        block: fs.block,
+        ignore: compile_all("ignore", &fs.ignore)?,
+        messages: fs.messages.clone(),
+        unit: match &fs.unit {
+            Some(u) => Some(pattern(
+                &format!("{rule} unit"),
+                &format!(r"^\s*(?:{u})\s*$"),
+            )?),
+            None => None,
+        },
+        options,
+        options_from: None,
+        pattern: match &fs.pattern {
+            Some(p) => Some(
+                Regex::new(p)
+                    .map_err(|e| format!("{rule} pattern: {}", first_line(&e.to_string())))?,
+            ),
+            None => None,
+        },
+    })
+}
+
+/// What each kind needs and refuses.
+fn check_kind_rules(fs: &FieldSpec, rule: &str, in_list: bool) -> std::result::Result<(), String> {
+    let group = matches!(fs.kind, Kind::Single | Kind::Multiple | Kind::Yesno);
+    if fs.kind != Kind::Signature && fs.label.is_empty() {
+        return Err(format!("{rule}: needs a `label`"));
+    }
+    if group && fs.options.is_empty() {
+        return Err(format!("{rule}: a {:?} group needs `options`", fs.kind).to_lowercase());
+    }
+    if !group && !fs.options.is_empty() {
+        return Err(format!(
+            "{rule}: only single, multiple and yesno groups take `options`"
+        ));
+    }
+    if fs.kind == Kind::Yesno {
+        let mut codes: Vec<&str> = fs.options.iter().map(|o| o.code.as_str()).collect();
+        codes.sort_unstable();
+        if codes != ["no", "yes"] {
+            return Err(format!(
+                "{rule}: a yesno group has exactly the options `yes` and `no`"
+            ));
+        }
+    }
+    if (fs.kind == Kind::Counts) != fs.options_from.is_some() {
+        return Err(format!(
+            "{rule}: `options_from` goes with type = \"counts\", and counts need it"
+        ));
+    }
+    if (fs.kind == Kind::Signature) != fs.pattern.is_some() {
+        return Err(format!(
+            "{rule}: `pattern` goes with type = \"signature\", and a signature needs it"
+        ));
+    }
+    if fs.block && fs.kind != Kind::Text {
+        return Err(format!("{rule}: only text fields can be a `block`"));
+    }
+    if fs.messages.is_some() && !(fs.block && in_list) {
+        return Err(format!(
+            "{rule}: `messages` goes with a block field inside a list"
+        ));
+    }
+    if fs.unit.is_some() && fs.kind != Kind::Integer {
+        return Err(format!("{rule}: `unit` goes with type = \"integer\""));
+    }
+    if in_list && matches!(fs.kind, Kind::List | Kind::Signature | Kind::Counts) {
+        return Err(format!("{rule}: a list cannot hold a {:?} field", fs.kind).to_lowercase());
+    }
+    Ok(())
+}
+
+fn resolve_options_from(
+    specs: &[FieldSpec],
+    by_key: &HashMap<String, FieldId>,
+    fields: &mut [Field],
+) -> std::result::Result<(), String> {
+    for (id, fs) in specs.iter().enumerate() {
+        if let Some(from) = &fs.options_from {
+            match by_key.get(from) {
+                Some(&g) if fields[g].is_group() => fields[id].options_from = Some(g),
+                _ => {
+                    return Err(format!(
+                        "field `{}`: `options_from = {from:?}` names no checkbox group",
+                        fs.key
+                    ))
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A label shared by several fields must be told apart by its row.
+fn check_shared_labels(labels: &[Label], fields: &[Field]) -> std::result::Result<(), String> {
+    for label in labels {
+        for (i, &a) in label.fields.iter().enumerate() {
+            for &b in &label.fields[i + 1..] {
+                if fields[a].row == fields[b].row {
+                    return Err(format!(
+                        "fields `{}` and `{}` share the label {:?} on the same row: give them different rows",
+                        fields[a].key,
+                        fields[b].key,
+                        label.regex.as_str()
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(src: &str) -> String {
+        Template::from_toml(src, "t.toml").unwrap_err().to_string()
+    }
+
+    #[test]
+    fn built_in_templates_compile() {
+        for (name, _) in BUILT_IN {
+            let t = Template::load(name).unwrap();
+            assert_eq!(&t.name, name);
+        }
+    }
+
+    #[test]
+    fn refuses_a_bad_regex_naming_the_field() {
+        let e = err("name='x'\ntitle='x'\n[[field]]\nkey='cpf'\nlabel='cpf('\n");
+        assert!(
+            e.contains("template t.toml: field `cpf` label: bad pattern"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn refuses_an_unknown_type() {
+        let e = err("name='x'\ntitle='x'\n[[field]]\nkey='a'\ntype='colour'\nlabel='a'\n");
+        assert!(e.contains("unknown variant `colour`"), "{e}");
+        assert!(e.contains("t.toml"), "{e}");
+    }
+
+    #[test]
+    fn refuses_a_duplicate_key() {
+        let e = err(
+            "name='x'\ntitle='x'\n[[field]]\nkey='a'\nlabel='a'\n[[field]]\nkey='a'\nlabel='b'\n",
+        );
+        assert!(e.contains("field `a` is defined twice"), "{e}");
+    }
+
+    #[test]
+    fn refuses_shared_labels_on_one_row() {
+        let e = err("name='x'\ntitle='x'\n[[field]]\nkey='a'\nlabel='uf'\nrow='r'\n[[field]]\nkey='b'\nlabel='UF'\nrow='r'\n");
+        assert!(e.contains("share the label"), "{e}");
+    }
+
+    #[test]
+    fn refuses_groups_without_options_and_odd_yesno() {
+        let e = err("name='x'\ntitle='x'\n[[field]]\nkey='g'\ntype='single'\nlabel='g'\n");
+        assert!(e.contains("needs `options`"), "{e}");
+        let e = err("name='x'\ntitle='x'\n[[field]]\nkey='g'\ntype='yesno'\nlabel='g'\noptions=[{code='sim',label='sim'},{code='no',label='n'}]\n");
+        assert!(e.contains("exactly the options `yes` and `no`"), "{e}");
+    }
+
+    #[test]
+    fn accents_in_patterns_are_folded() {
+        let p = pattern("t", "Retenção").unwrap();
+        assert!(p.is_match("RETENCAO"));
+    }
+}

@@ -1,0 +1,127 @@
+//! The template file as written by a person (TOML), before it is checked and
+//! compiled. See the README's "Template format" for the documentation.
+
+use serde::Deserialize;
+
+/// A whole template file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateSpec {
+    /// Short name, written into every record (`"template"`).
+    pub name: String,
+    /// What form this describes, for `--help` and listings.
+    #[serde(default)]
+    pub description: String,
+    /// Pattern of the form's title line; a file with the title twice holds two forms.
+    pub title: String,
+    /// Revisions of the form and the labels that tell them apart.
+    #[serde(default)]
+    pub revision: Vec<RevisionSpec>,
+    /// Fields in output order.
+    #[serde(default)]
+    pub field: Vec<FieldSpec>,
+}
+
+/// One revision of the form.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevisionSpec {
+    pub name: String,
+    /// Patterns that appear only (or mostly) in this revision.
+    pub markers: Vec<String>,
+}
+
+/// The value type (or structure) of a field.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Text,
+    Date,
+    Period,
+    Money,
+    Integer,
+    Cpf,
+    Cnpj,
+    Uf,
+    /// A checkbox group where at most one option is checked.
+    Single,
+    /// A checkbox group of independent options.
+    Multiple,
+    /// Two boxes, `yes` and `no`.
+    Yesno,
+    /// One box whose label is the field's label.
+    Box,
+    /// A table of counts: each number stands in the cell before an option
+    /// of another group (`options_from`).
+    Counts,
+    /// A repeated block (1º, 2º... contato); its fields name it in `list`.
+    List,
+    /// A name alone on the last line of the form.
+    Signature,
+}
+
+/// One field, checkbox group, table or list.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSpec {
+    pub key: String,
+    #[serde(rename = "type", default = "default_kind")]
+    pub kind: Kind,
+    /// Label patterns (one string or a list).
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub label: Vec<String>,
+    /// Fields printed on one row share a row name; a label that several
+    /// fields share ("UF", "Data") goes to the one whose row it stands in.
+    #[serde(default)]
+    pub row: Option<String>,
+    /// For a field of a repeated block: the key of the `list` field.
+    #[serde(default)]
+    pub list: Option<String>,
+    /// The value is free text that may run over several lines.
+    #[serde(default)]
+    pub block: bool,
+    /// Printed text that is not a value (instructions on the form).
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub ignore: Vec<String>,
+    /// For a block: where to put the chat messages found in it.
+    #[serde(default)]
+    pub messages: Option<String>,
+    /// For integers: a unit that may follow the number ("5 dias").
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// For checkbox groups: the options, in output order.
+    #[serde(default)]
+    pub options: Vec<OptionSpec>,
+    /// For `counts`: the group whose options label the table's cells.
+    #[serde(default)]
+    pub options_from: Option<String>,
+    /// For `signature`: what a name looks like.
+    #[serde(default)]
+    pub pattern: Option<String>,
+}
+
+fn default_kind() -> Kind {
+    Kind::Text
+}
+
+/// One option of a checkbox group.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptionSpec {
+    pub code: String,
+    #[serde(deserialize_with = "one_or_many")]
+    pub label: Vec<String>,
+}
+
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => vec![s],
+        OneOrMany::Many(v) => v,
+    })
+}
