@@ -100,7 +100,15 @@ pub(super) fn scan(t: &Template, lines: &[Line], titled: bool) -> RawForm {
 impl Scanner<'_> {
     fn blank(&mut self) {
         match &mut self.pending {
-            Pending::Cells(_) => self.pending = Pending::None,
+            Pending::Cells(toks) => {
+                // A group's options may come after a blank line.
+                self.pending = match toks.last().map(|t| t.target) {
+                    Some(Target::Field { field, entry }) if self.t.fields[field].is_group() => {
+                        Pending::Group((field, entry), false)
+                    }
+                    _ => Pending::None,
+                };
+            }
             Pending::Group(_, started) | Pending::Counts(_, started) => {
                 if *started {
                     self.pending = Pending::None;
@@ -405,8 +413,6 @@ impl Scanner<'_> {
                     seg_end = m.start;
                 }
             }
-            let from = i.checked_sub(1).map_or(0, |_| tok.end);
-            let _ = from;
             self.ctx = Some((self.row_of(tok.target), entry_of(tok.target)));
             match tok.target {
                 Target::Head { .. } => self.unplace(line.no, &clean[tok.end..seg_end]),
@@ -427,14 +433,11 @@ impl Scanner<'_> {
             }
             Target::Head { .. } => false,
         };
+        // Nothing after any label: the values may stand in the next line's cells.
         let waiting = toks.iter().filter(|t| takes_value(t)).count();
-        if !empty.is_empty()
-            && empty.iter().filter(|t| takes_value(t)).count() == waiting
-            && matches!(self.pending, Pending::None | Pending::Group(..))
-        {
-            if waiting > 1 || matches!(self.pending, Pending::None) {
-                self.pending = Pending::Cells(toks);
-            }
+        let all_empty = waiting > 0 && empty.iter().filter(|t| takes_value(t)).count() == waiting;
+        if all_empty && matches!(self.pending, Pending::None | Pending::Group(..)) {
+            self.pending = Pending::Cells(toks);
         }
     }
 
@@ -524,10 +527,12 @@ impl Scanner<'_> {
             }
             Kind::Single | Kind::Multiple | Kind::Yesno => {
                 let found = self.group_line(place, line, tok.end, seg_end);
-                if is_last {
-                    self.pending = Pending::Group(place, found);
-                } else if !found {
+                if !found {
                     self.unplace(line.no, seg);
+                }
+                // Options may follow on the next lines.
+                if is_last || (!found && matches!(self.pending, Pending::None)) {
+                    self.pending = Pending::Group(place, found);
                 }
                 found
             }
@@ -642,7 +647,10 @@ impl Scanner<'_> {
         for (tok, (s, e)) in pairs {
             match tok.target {
                 Target::Field { field, entry } if self.is_group(&tok) => {
-                    if !self.group_line((field, entry), line, s, e) {
+                    if self.group_line((field, entry), line, s, e) {
+                        // More option lines may follow.
+                        self.pending = Pending::Group((field, entry), true);
+                    } else {
                         self.unplace(line.no, &line.clean[s..e]);
                     }
                 }
