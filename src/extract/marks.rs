@@ -99,7 +99,8 @@ pub struct Options {
     pub hits: Vec<Hit>,
     /// Text in the span that is neither an option nor its mark.
     pub leftover: Vec<String>,
-    /// Marks stood after their labels: they were not paired.
+    /// Marks stood after their labels: they were not paired, and every
+    /// option reads as unreadable.
     pub marks_after_labels: bool,
 }
 
@@ -139,8 +140,10 @@ pub(crate) fn read_options(group: &Field, line: &Line, from: usize, to: usize) -
         .any(|(m, u)| !u && m.start >= prev_end);
     if unused_after_last && out.hits.first().is_some_and(|h| h.mark.is_none()) {
         out.marks_after_labels = true;
-        for (h, m) in out.hits.iter_mut().zip(std::iter::repeat(Mark::Unreadable)) {
-            h.mark = Some(m);
+        let span = line.clean[from..to].trim().to_string();
+        for h in out.hits.iter_mut() {
+            h.mark = Some(Mark::Unreadable);
+            h.raw = format!("{span} (marks after the labels)");
         }
         for (i, m) in marks.iter().enumerate() {
             if !used[i] {
@@ -223,8 +226,9 @@ mod tests {
 
     #[test]
     fn letter_marks_only_standing_alone() {
-        assert_eq!(find_marks("þ Sim ¨ Não", 0, 12).len(), 2);
-        assert!(find_marks("Demandado por? x", 0, 16).is_empty());
-        assert!(find_marks("Jýrgen", 0, 7).is_empty());
+        let all = |s: &str| find_marks(s, 0, s.len());
+        assert_eq!(all("þ Sim ¨ Não").len(), 2);
+        assert!(all("Demandado por? x").is_empty());
+        assert!(all("Jýrgen").is_empty());
     }
 }

@@ -587,18 +587,6 @@ impl Scanner<'_> {
         if read.hits.is_empty() {
             return false;
         }
-        if read.marks_after_labels {
-            let path = group.path(self.t, place.1.map(|e| self.form.entries[e].number));
-            self.note(
-                "mark_unreadable",
-                Some(path),
-                format!(
-                    "marks stand after their labels and cannot be paired: {:?}",
-                    line.clean.trim()
-                ),
-                line.no,
-            );
-        }
         for text in read.leftover {
             self.unplace(line.no, &text);
         }

@@ -146,10 +146,11 @@ fn group(f: &Field, hits: &[Hit], path: &str, issues: &mut Vec<Issue>) -> Value 
         }
     }
     if !unknown.is_empty() {
-        let what: Vec<String> = unknown
+        let mut what: Vec<String> = unknown
             .iter()
             .map(|h| format!("{:?} (line {})", h.raw, h.line))
             .collect();
+        what.dedup();
         issues.push(Issue::warning(
             Some(path.to_string()),
             "mark_unreadable",

@@ -94,7 +94,7 @@ fn days_in_month(y: u32, m: u32) -> u32 {
 }
 
 static PERIOD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?i)([a-z]{3,9}|\d{1,2})\s*[/.\- ]\s*(\d{4}|\d{2})$").unwrap());
+    LazyLock::new(|| Regex::new(r"^(?i)(\p{L}{3,9}|\d{1,2})\s*[/.\- ]\s*(\d{4}|\d{2})$").unwrap());
 
 const MONTHS: [&str; 12] = [
     "jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez",

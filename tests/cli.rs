@@ -1,0 +1,174 @@
+//! The binary as a user runs it: arguments, output bytes, exit codes.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn formsift(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_formsift"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+#[test]
+fn one_thread_and_four_give_the_same_bytes_in_sorted_order() {
+    let one = formsift(&["extract", "-j1", "fixtures"]);
+    let four = formsift(&["extract", "-j4", "fixtures"]);
+    assert!(!one.stdout.is_empty());
+    assert_eq!(one.stdout, four.stdout, "-j1 and -j4 differ");
+    let again = formsift(&["extract", "-j4", "fixtures"]);
+    assert_eq!(four.stdout, again.stdout, "two runs differ");
+    let sources: Vec<String> = stdout(&one)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["source"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let mut sorted = sources.clone();
+    sorted.sort();
+    assert_eq!(sources, sorted, "records in sorted input order");
+    assert!(
+        sources.iter().all(|s| s.ends_with(".txt")),
+        "only text files are read from folders"
+    );
+    assert!(sources.contains(&"fixtures/seeds/000_e79935e713eb578e.txt".to_string()));
+}
+
+#[test]
+fn json_format_is_one_array() {
+    let o = formsift(&["extract", "--format", "json", "fixtures/seeds"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 3);
+    assert_eq!(v[1]["revision"], "v2");
+}
+
+#[test]
+fn output_file_instead_of_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("records.jsonl");
+    let o = formsift(&["extract", "-o", out.to_str().unwrap(), "fixtures/seeds"]);
+    assert!(o.stdout.is_empty());
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(text.lines().count(), 3);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "no temporary file left behind");
+}
+
+#[test]
+fn standard_input_is_dash() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_formsift"))
+        .args(["extract", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let form = std::fs::read("fixtures/filled/v1-inline.txt").unwrap();
+    child.stdin.take().unwrap().write_all(&form).unwrap();
+    let o = child.wait_with_output().unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(r["source"], "-");
+    assert_eq!(r["fields"]["cpf"], "529.982.247-25");
+}
+
+#[test]
+fn exit_codes() {
+    assert_eq!(
+        formsift(&["extract", "fixtures/filled/v1-inline.txt"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let bad = formsift(&[
+        "extract",
+        "fixtures/filled/v1-inline.txt",
+        "fixtures/edge/invalid-values.txt",
+    ]);
+    assert_eq!(bad.status.code(), Some(1), "an incomplete form");
+    assert_eq!(stdout(&bad).lines().count(), 2, "the batch goes on");
+    let junk = formsift(&["extract", "fixtures/edge/binary-junk.txt"]);
+    assert_eq!(junk.status.code(), Some(1), "an unreadable file");
+    assert!(stdout(&junk).contains("\"code\":\"not_text\""));
+}
+
+#[test]
+fn usage_and_fatal_errors_exit_2_with_a_clear_message() {
+    let missing = formsift(&["extract", "no/such/dir"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert_eq!(
+        stderr(&missing),
+        "formsift: no/such/dir: no such file or directory\n"
+    );
+    let bad = formsift(&[
+        "extract",
+        "-t",
+        "fixtures/templates/bad-regex.toml",
+        "fixtures/seeds",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).starts_with(
+            "formsift: template fixtures/templates/bad-regex.toml: field `nome` label: bad pattern"
+        ),
+        "{}",
+        stderr(&bad)
+    );
+    let unknown = formsift(&["extract", "-t", "nope", "fixtures/seeds"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("built-in: processo-retencao, ficha-cadastro"));
+    assert_eq!(
+        formsift(&["extract"]).status.code(),
+        Some(2),
+        "paths are required"
+    );
+    assert_eq!(
+        formsift(&["extract", "-j0", "fixtures"]).status.code(),
+        Some(2)
+    );
+    assert!(bad.stdout.is_empty());
+}
+
+#[test]
+fn version_help_and_templates() {
+    let v = formsift(&["--version"]);
+    assert_eq!(
+        stdout(&v),
+        format!("formsift {}\n", env!("CARGO_PKG_VERSION"))
+    );
+    let help = stdout(&formsift(&["extract", "--help"]));
+    assert!(
+        help.contains("Examples:") && help.contains("--template"),
+        "{help}"
+    );
+    let list = stdout(&formsift(&["templates"]));
+    assert!(
+        list.starts_with("processo-retencao\t") && list.contains("\nficha-cadastro\t"),
+        "{list}"
+    );
+}
+
+#[test]
+fn another_template_from_the_command_line() {
+    let o = formsift(&[
+        "extract",
+        "--template",
+        "ficha-cadastro",
+        "fixtures/templates/ficha-cadastro.txt",
+    ]);
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(r["template"], "ficha-cadastro");
+    assert_eq!(
+        r["fields"]["especialidades"],
+        serde_json::json!(["ortodontia", "implantodontia"])
+    );
+}
