@@ -71,12 +71,20 @@ fn v1_in_every_layout_and_encoding() {
 }
 
 #[test]
-fn v2_inline_and_table_with_marks() {
-    check_family("v2", &[("v2-inline.txt", &[]), ("v2-table.txt", &[])]);
+fn v2_in_every_layout_with_marks() {
+    check_family(
+        "v2",
+        &[
+            ("v2-inline.txt", &[]),
+            ("v2-colons.txt", &[]),
+            ("v2-table.txt", &[]),
+            ("v2-cp1252-crlf.txt", &["encoding_guessed"]),
+        ],
+    );
 }
 
 #[test]
-fn v3_markdown_and_windows_1252() {
+fn v3_in_every_layout_and_encoding() {
     check_family(
         "v3",
         &[
