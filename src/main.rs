@@ -5,6 +5,14 @@ use formsift::cli::{Cli, Command};
 use formsift::{Config, ExitStatus, Template};
 
 fn main() {
+    // A panic while reading one document becomes that document's error
+    // record (see pipeline::process); only a panic outside the workers is
+    // worth a message.
+    std::panic::set_hook(Box::new(|info| {
+        if std::thread::current().name() == Some("main") {
+            eprintln!("formsift: internal error: {info}");
+        }
+    }));
     let cli = Cli::parse();
     let status = match cli.command {
         Command::Extract(args) => {
