@@ -17,8 +17,12 @@ pub use marks::{Hit, Mark};
 pub enum Slot {
     /// A one-line value.
     Text { line: usize, text: String },
-    /// Free text over several lines; `""` marks a paragraph break.
-    Block { line: usize, lines: Vec<String> },
+    /// Free text over several lines, each with its line number; `(0, "")`
+    /// marks a paragraph break.
+    Block {
+        line: usize,
+        lines: Vec<(usize, String)>,
+    },
     /// Options of a checkbox group, or the one box of a `box` field.
     Options { line: usize, hits: Vec<Hit> },
     /// Counts per option (`counts` tables): `(option, count as written, line)`.
@@ -48,7 +52,8 @@ pub struct Entry {
     pub line: usize,
     /// Indexed by field id; only the list's own fields are filled.
     pub slots: Vec<Option<Slot>>,
-    pub(crate) taken: Vec<bool>,
+    /// The line of each field's label, once it was read.
+    pub labels: Vec<Option<usize>>,
 }
 
 /// A remark of the extractor about a form, for its issues.
@@ -71,6 +76,8 @@ pub struct RawForm {
     pub labels_found: usize,
     /// Indexed by field id (top-level fields only).
     pub slots: Vec<Option<Slot>>,
+    /// The line of each top-level field's label, once it was read.
+    pub labels: Vec<Option<usize>>,
     pub entries: Vec<Entry>,
     /// Lines (or parts of lines) that belong to no field.
     pub unplaced: Vec<(usize, String)>,

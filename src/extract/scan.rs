@@ -58,7 +58,6 @@ enum Pending {
 struct Scanner<'t> {
     t: &'t Template,
     form: RawForm,
-    taken: Vec<bool>,
     /// The row (and list entry) of the last label line.
     ctx: Option<(usize, Option<usize>)>,
     pending: Pending,
@@ -73,11 +72,11 @@ pub(super) fn scan(t: &Template, lines: &[Line], titled: bool) -> RawForm {
             titled,
             labels_found: 0,
             slots: vec![None; t.fields.len()],
+            labels: vec![None; t.fields.len()],
             entries: Vec::new(),
             unplaced: Vec::new(),
             notes: Vec::new(),
         },
-        taken: vec![false; t.fields.len()],
         ctx: None,
         pending: Pending::None,
     };
@@ -168,19 +167,11 @@ impl Scanner<'_> {
                 gap,
                 mut tentative,
             } if !starts_row => {
+                let text = (line.no, line.clean.trim().to_string());
                 if gap {
-                    tentative.push((line.no, line.clean.trim().to_string()));
+                    tentative.push(text);
                 } else if let Some(Slot::Block { lines, .. }) = slot_mut(&mut self.form, place) {
-                    lines.push(line.clean.trim().to_string());
-                } else {
-                    set_slot(
-                        &mut self.form,
-                        place,
-                        Slot::Block {
-                            line: line.no,
-                            lines: vec![line.clean.trim().to_string()],
-                        },
-                    );
+                    lines.push(text);
                 }
                 self.pending = Pending::Block {
                     place,
@@ -207,8 +198,8 @@ impl Scanner<'_> {
             return;
         }
         if let Some(Slot::Block { lines, .. }) = slot_mut(&mut self.form, place) {
-            lines.push(String::new());
-            lines.extend(tentative.into_iter().map(|(_, text)| text));
+            lines.push((0, String::new()));
+            lines.extend(tentative);
         }
     }
 
@@ -348,7 +339,7 @@ impl Scanner<'_> {
                         _ => continue,
                     },
                 };
-                let used = entry != usize::MAX && self.form.entries[entry].taken[field];
+                let used = entry != usize::MAX && self.form.entries[entry].labels[field].is_some();
                 if used
                     || out.iter().any(|t| {
                         t.target
@@ -365,7 +356,7 @@ impl Scanner<'_> {
                     entry: Some(entry),
                 }
             } else {
-                if self.taken[field]
+                if self.form.labels[field].is_some()
                     || out
                         .iter()
                         .any(|t| matches!(t.target, Target::Field { field: f, .. } if f == field))
@@ -418,7 +409,7 @@ impl Scanner<'_> {
                 Target::Head { .. } => self.unplace(line.no, &clean[tok.end..seg_end]),
                 Target::Field { field, entry } => {
                     let place = (field, entry);
-                    self.take(place);
+                    self.take(place, line.no);
                     let is_last = i + 1 == n;
                     if !self.field_value(place, &tok, line, seg_end, is_last) {
                         empty.push(tok);
@@ -453,7 +444,7 @@ impl Scanner<'_> {
                         number: *number,
                         line: line.no,
                         slots: vec![None; self.t.fields.len()],
-                        taken: vec![false; self.t.fields.len()],
+                        labels: vec![None; self.t.fields.len()],
                     });
                     current = Some(self.form.entries.len() - 1);
                 }
@@ -473,10 +464,11 @@ impl Scanner<'_> {
         }
     }
 
-    fn take(&mut self, (field, entry): Place) {
+    /// Marks the label of a field as used, on `line`.
+    fn take(&mut self, (field, entry): Place, line: usize) {
         match entry {
-            Some(e) => self.form.entries[e].taken[field] = true,
-            None => self.taken[field] = true,
+            Some(e) => self.form.entries[e].labels[field] = Some(line),
+            None => self.form.labels[field] = Some(line),
         }
     }
 
@@ -543,7 +535,11 @@ impl Scanner<'_> {
             }
             _ if def.block => {
                 let text = strip_ignored(def, line, tok.end, seg_end);
-                let lines = if text.is_empty() { vec![] } else { vec![text] };
+                let lines = if text.is_empty() {
+                    vec![]
+                } else {
+                    vec![(line.no, text)]
+                };
                 set_slot(
                     &mut self.form,
                     place,

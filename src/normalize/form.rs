@@ -55,7 +55,7 @@ fn list(t: &Template, id: FieldId, raw: &RawForm, issues: &mut Vec<Issue>) -> Va
 
 fn messages(slot: Option<&Slot>) -> Value {
     let found = match slot {
-        Some(Slot::Block { lines, .. }) => chat::messages(lines.iter().map(String::as_str)),
+        Some(Slot::Block { lines, .. }) => chat::messages(lines.iter().map(|(_, l)| l.as_str())),
         _ => Vec::new(),
     };
     serde_json::to_value(found).expect("messages serialize")
@@ -74,7 +74,7 @@ fn typed(
     let line = Some(slot.line());
     match slot {
         Slot::Block { lines, .. } => {
-            let text = lines.join("\n");
+            let text = lines.iter().map(|(_, l)| l.as_str()).collect::<Vec<_>>().join("\n");
             let text = text.trim();
             if text.is_empty() {
                 Value::Null
