@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::output::report::ReportFormat;
 use crate::output::Format;
 
 const EXAMPLES: &str = "\
@@ -13,6 +14,8 @@ Examples:
   formsift extract -j1 form.txt                   one thread
   cat form.txt | formsift extract -               standard input
   formsift extract --template my-form.toml cards/ another form, described in TOML
+  formsift validate forms/                        which forms are incomplete, and why
+  formsift validate --format jsonl forms/         the same, for machines
   formsift templates                              the built-in templates";
 
 /// Turns exported forms into clean, validated records.
@@ -28,12 +31,16 @@ pub enum Command {
     /// Read forms and write one record per form.
     #[command(after_help = EXAMPLES)]
     Extract(ExtractArgs),
+    /// Report which forms are incomplete and why, with a summary.
+    #[command(after_help = EXAMPLES)]
+    Validate(ValidateArgs),
     /// List the built-in templates.
     Templates,
 }
 
+/// What to read, and how.
 #[derive(Debug, Args)]
-pub struct ExtractArgs {
+pub struct InputArgs {
     /// Files, directories (walked recursively, sorted; .txt .text .md files)
     /// or - for standard input.
     #[arg(required = true, value_name = "PATHS")]
@@ -41,13 +48,31 @@ pub struct ExtractArgs {
     /// A built-in template name or a template file (TOML).
     #[arg(long, short = 't', default_value = crate::template::DEFAULT, value_name = "NAME|FILE")]
     pub template: String,
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Jsonl)]
-    pub format: Format,
-    /// Write to this file instead of standard output (written whole or not at all).
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
+    /// Write to this file instead of standard output (written whole or not at all).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Jsonl)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// A report for people, or JSON Lines for machines.
+    #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Also list complete forms that have warnings.
+    #[arg(long)]
+    pub all: bool,
 }

@@ -7,6 +7,7 @@
 //! - [`input`]: reading files and decoding text, cleaning lines;
 //! - [`extract`]: recognizing labels, values, checkboxes, blocks;
 //! - [`normalize`]: typing values (dates, money, CPF/CNPJ...);
+//! - [`validate`]: the template's completeness rules;
 //! - [`record`]: the output contract;
 //! - [`output`]: writing JSON / JSON Lines;
 //! - [`pipeline`]: the batch, in parallel, in input order.
@@ -30,6 +31,7 @@ pub mod output;
 pub mod pipeline;
 pub mod record;
 pub mod template;
+pub mod validate;
 
 pub use config::Config;
 pub use error::{Error, Result};
@@ -59,16 +61,30 @@ impl ExitStatus {
     }
 }
 
-/// Runs `extract`: every source into records, written in input order.
+/// Runs the batch: every source into records, written in input order as
+/// records (`extract`) or as a completeness report (`validate`).
 pub fn run(config: &Config) -> Result<ExitStatus> {
     let mut all_complete = true;
     let mut write_all = |out: &mut dyn Write| -> std::io::Result<()> {
-        let mut writer = output::Writer::new(out, config.format);
-        pipeline::run(&config.template, &config.sources, config.jobs, |record| {
-            all_complete &= record.complete;
-            writer.write(&record)
-        })?;
-        writer.finish()?;
+        let (t, sources, jobs) = (&config.template, &config.sources, config.jobs);
+        match config.mode {
+            config::Mode::Extract(format) => {
+                let mut writer = output::Writer::new(out, format);
+                pipeline::run(t, sources, jobs, |record| {
+                    all_complete &= record.complete;
+                    writer.write(&record)
+                })?;
+                writer.finish()?;
+            }
+            config::Mode::Validate { format, all } => {
+                let mut report = output::report::Report::new(out, format, all);
+                pipeline::run(t, sources, jobs, |record| {
+                    all_complete &= record.complete;
+                    report.add(&record)
+                })?;
+                report.finish()?;
+            }
+        }
         Ok(())
     };
     match &config.output {

@@ -15,9 +15,8 @@ fn main() {
     }));
     let cli = Cli::parse();
     let status = match cli.command {
-        Command::Extract(args) => {
-            Config::from_args(&args).and_then(|config| formsift::run(&config))
-        }
+        Command::Extract(args) => Config::extract(&args).and_then(|c| formsift::run(&c)),
+        Command::Validate(args) => Config::validate(&args).and_then(|c| formsift::run(&c)),
         Command::Templates => {
             for (name, _) in formsift::template::BUILT_IN {
                 let t = Template::load(name).expect("built-in templates compile");

@@ -10,6 +10,7 @@ use crate::input::{lines::split_lines, text::decode, Source};
 use crate::normalize;
 use crate::record::{Issue, Record, Unplaced};
 use crate::template::Template;
+use crate::validate;
 
 /// Reads one document into its records (one per form), never failing: a
 /// document that cannot be read gives one error record.
@@ -109,9 +110,9 @@ pub fn process_bytes(t: &Template, name: &str, bytes: &[u8]) -> Vec<Record> {
             }
             let (fields, more) = normalize::fields(t, &raw);
             issues.extend(more);
-            let complete = !issues
-                .iter()
-                .any(|i| i.severity == crate::record::Severity::Error);
+            let rules = validate::validate(t, &raw, &fields, &issues);
+            issues.extend(rules);
+            let complete = validate::is_complete(&issues);
             Record {
                 source: name.to_string(),
                 form_index: Some(i + 1),

@@ -172,3 +172,111 @@ fn another_template_from_the_command_line() {
         serde_json::json!(["ortodontia", "implantodontia"])
     );
 }
+
+#[test]
+fn validate_reports_incomplete_forms_and_a_summary() {
+    let o = formsift(&[
+        "validate",
+        "fixtures/seeds/002_c1c58cae090523cb.txt",
+        "fixtures/filled/v1-inline.txt",
+        "fixtures/edge/empty.txt",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let want = "\
+fixtures/seeds/002_c1c58cae090523cb.txt (form 1, v3): incomplete, 8 error(s), 0 warning(s)
+  line   11  error    colaborador is required, but it is empty  [missing_required]
+  line   11  error    data is required, but it is empty  [missing_required]
+  line   13  error    nome_dentista is required, but it is empty  [missing_required]
+  line   13  error    cro is required, but it is empty  [missing_required]
+  line   13  error    cro_uf is required, but it is empty  [missing_required]
+  line   15  error    one of cpf, cnpj is required, but all are empty  [missing_required]
+  line   21  error    atende_outros_convenios: no box is checked; exactly one must be  [none_checked]
+  line   77  error    necessario_abertura_protocolo: no box is checked; exactly one must be  [none_checked]
+fixtures/edge/empty.txt: unreadable: the file is empty [empty]
+
+2 form(s) read: 1 complete, 1 incomplete; 1 file(s) unreadable
+Most often missing: atende_outros_convenios (1), colaborador (1), cpf (1), cro (1), cro_uf (1)
+";
+    assert_eq!(stdout(&o), want);
+}
+
+#[test]
+fn validate_exit_codes() {
+    let ok = formsift(&[
+        "validate",
+        "fixtures/filled/v1-inline.txt",
+        "fixtures/filled/v3-table.txt",
+    ]);
+    assert_eq!(ok.status.code(), Some(0));
+    assert_eq!(
+        stdout(&ok),
+        "2 form(s) read: 2 complete, 0 incomplete; 0 file(s) unreadable\n"
+    );
+    assert_eq!(
+        formsift(&["validate", "fixtures/seeds"]).status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        formsift(&["validate", "fixtures/edge/binary-junk.txt"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        formsift(&["validate", "nowhere.txt"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        formsift(&["validate", "--format", "xml", "fixtures"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn validate_all_lists_complete_forms_with_warnings() {
+    let plain = stdout(&formsift(&[
+        "validate",
+        "fixtures/filled/v1-cp1252-crlf.txt",
+    ]));
+    assert!(!plain.contains("encoding_guessed"));
+    let all = stdout(&formsift(&[
+        "validate",
+        "--all",
+        "fixtures/filled/v1-cp1252-crlf.txt",
+    ]));
+    assert!(
+        all.starts_with(
+            "fixtures/filled/v1-cp1252-crlf.txt (form 1, v1): complete, 0 error(s), 1 warning(s)\n"
+        ),
+        "{all}"
+    );
+    assert!(all.contains("[encoding_guessed]"));
+}
+
+#[test]
+fn validate_jsonl_for_machines() {
+    let o = formsift(&["validate", "--format", "jsonl", "fixtures/seeds"]);
+    assert_eq!(o.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(
+        lines[0]["source"],
+        "fixtures/seeds/000_e79935e713eb578e.txt"
+    );
+    assert_eq!(lines[0]["complete"], false);
+    assert_eq!(lines[0]["errors"], 6);
+    assert_eq!(lines[0]["warnings"], 2);
+    let summary = &lines[3]["summary"];
+    assert_eq!(summary["forms"], 3);
+    assert_eq!(summary["incomplete"], 3);
+    assert_eq!(summary["unreadable"], 0);
+    assert_eq!(
+        summary["most_often_missing"][0],
+        serde_json::json!({"field": "colaborador", "forms": 3})
+    );
+}

@@ -167,6 +167,20 @@ fn invalid_values_are_null_with_an_error_quoting_the_text() {
             e("tempo_finalizacao", "invalid_integer", 17),
             e("status_retencao", "multiple_checked", 20),
             e("contatos[1].data", "invalid_date", 24),
+            // The revision is unknown, so every rule applies: these groups
+            // are not in this form at all.
+            (
+                "error".into(),
+                Some("atende_outros_convenios".into()),
+                "none_checked".into(),
+                None
+            ),
+            (
+                "error".into(),
+                Some("necessario_abertura_protocolo".into()),
+                "none_checked".into(),
+                None
+            ),
         ]
     );
     assert!(!r.complete);
@@ -234,12 +248,31 @@ fn unreadable_marks_are_unknown_never_a_guess() {
             Some(line),
         )
     };
+    let marks: Vec<_> = issue_keys(r)
+        .into_iter()
+        .filter(|i| i.0 == "warning")
+        .collect();
     assert_eq!(
-        issue_keys(r),
+        marks,
         vec![
             w("atende_outros_convenios", 4),
             w("status_retencao", 8),
             w("necessario_abertura_protocolo", 16)
+        ]
+    );
+    // Such a form cannot be shown complete: each group the rules need is an error.
+    let unknown: Vec<_> = r
+        .issues
+        .iter()
+        .filter(|i| i.code == "state_unknown")
+        .map(|i| i.field.clone().unwrap())
+        .collect();
+    assert_eq!(
+        unknown,
+        [
+            "status_retencao",
+            "atende_outros_convenios",
+            "necessario_abertura_protocolo"
         ]
     );
     // A ✓ or ✔ inside text is text, not a box.
@@ -247,7 +280,7 @@ fn unreadable_marks_are_unknown_never_a_guess() {
         f["obs_geral"],
         "Cliente escreveu \"Editada 11:28 ✓\" e confirmou ✔ Sim pelo chat."
     );
-    assert!(r.complete, "warnings do not make a form incomplete");
+    assert!(!r.complete);
 }
 
 #[test]

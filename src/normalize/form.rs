@@ -74,7 +74,11 @@ fn typed(
     let line = Some(slot.line());
     match slot {
         Slot::Block { lines, .. } => {
-            let text = lines.iter().map(|(_, l)| l.as_str()).collect::<Vec<_>>().join("\n");
+            let text = lines
+                .iter()
+                .map(|(_, l)| l.as_str())
+                .collect::<Vec<_>>()
+                .join("\n");
             let text = text.trim();
             if text.is_empty() {
                 Value::Null

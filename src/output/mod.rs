@@ -1,5 +1,7 @@
 //! Writing records: JSON Lines (one compact object per line) or one JSON
-//! array.
+//! array; and the completeness report.
+
+pub mod report;
 
 use std::io::Write;
 

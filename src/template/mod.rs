@@ -2,6 +2,7 @@
 //! read from TOML and compiled once. Every pattern is compiled when the
 //! template loads; a bad template is refused with a message naming the rule.
 
+pub(crate) mod rules;
 mod spec;
 
 use std::collections::HashMap;
@@ -51,12 +52,16 @@ pub struct Template {
     /// A quick test of which labels a line may hold.
     pub(crate) label_set: regex::RegexSet,
     pub(crate) signature: Option<FieldId>,
+    pub(crate) rules: Vec<rules::Rule>,
+    pub(crate) hints: Vec<rules::Hint>,
 }
 
 #[derive(Debug)]
 pub(crate) struct Revision {
     pub name: String,
     pub markers: Vec<Regex>,
+    /// Fields this revision does not print.
+    pub lacks: Vec<FieldId>,
 }
 
 /// A compiled field, group, table or list.
@@ -181,6 +186,7 @@ fn compile(spec: TemplateSpec) -> std::result::Result<Template, String> {
             Ok(Revision {
                 name: r.name.clone(),
                 markers,
+                lacks: Vec::new(),
             })
         })
         .collect::<std::result::Result<Vec<_>, String>>()?;
@@ -206,6 +212,16 @@ fn compile(spec: TemplateSpec) -> std::result::Result<Template, String> {
         fields.push(field);
     }
     resolve_options_from(&spec.field, &by_key, &mut fields)?;
+    let mut revisions = revisions;
+    for (r, rs) in revisions.iter_mut().zip(&spec.revision) {
+        r.lacks = rs
+            .lacks
+            .iter()
+            .map(|k| rules::reference(k, &by_key, &fields, false).map(|x| x.field))
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|e| format!("revision `{}` lacks: {e}", rs.name))?;
+    }
+    let (rules, hints) = rules::compile(&spec.rule, &spec.hint, &by_key, &fields)?;
 
     let mut labels: Vec<Label> = Vec::new();
     let mut by_source: HashMap<String, usize> = HashMap::new();
@@ -242,6 +258,8 @@ fn compile(spec: TemplateSpec) -> std::result::Result<Template, String> {
         labels,
         label_set,
         signature,
+        rules,
+        hints,
     })
 }
 
@@ -478,6 +496,49 @@ mod tests {
         assert!(e.contains("needs `options`"), "{e}");
         let e = err("name='x'\ntitle='x'\n[[field]]\nkey='g'\ntype='yesno'\nlabel='g'\noptions=[{code='sim',label='sim'},{code='no',label='n'}]\n");
         assert!(e.contains("exactly the options `yes` and `no`"), "{e}");
+    }
+
+    #[test]
+    fn refuses_rules_that_do_not_fit_the_fields() {
+        let head = "name='x'\ntitle='x'\n[[field]]\nkey='s'\ntype='single'\nlabel='s'\noptions=[{code='a',label='a'}]\n[[field]]\nkey='m'\ntype='multiple'\nlabel='m'\noptions=[{code='a',label='a'}]\n[[field]]\nkey='t'\nlabel='t'\n";
+        let cases = [
+            (
+                "[[rule]]\nrequired=['nope']\n",
+                "rule 1: \"nope\" names no field",
+            ),
+            (
+                "[[rule]]\nanswered=['m']\n",
+                "rule 1: `answered` takes single or yesno groups, not `m`",
+            ),
+            (
+                "[[rule]]\nwhen={field='s',is='b'}\nrequired=['t']\n",
+                "rule 1: `when`: s cannot be \"b\"",
+            ),
+            (
+                "[[rule]]\nrequired=['t']\none_of=['s']\n",
+                "rule 1: give exactly one of",
+            ),
+            (
+                "[[rule]]\nfield='t'\nnot_before='t'\n",
+                "rule 1: `not_before` compares two date fields",
+            ),
+            (
+                "[[hint]]\ngroup='m'\nlook_in=['t']\nwords=[{pattern='x',option='zz'}]\n",
+                "hint 1: `m` has no option `zz`",
+            ),
+            (
+                "[[hint]]\ngroup='t'\nlook_in=['t']\nwords=[]\n",
+                "hint 1: `t` is not a checkbox group",
+            ),
+            (
+                "[[revision]]\nname='v1'\nmarkers=['x']\nlacks=['zz']\n",
+                "revision `v1` lacks: \"zz\" names no field",
+            ),
+        ];
+        for (tail, want) in cases {
+            let e = err(&format!("{head}{tail}"));
+            assert!(e.contains(want), "{tail}: {e}");
+        }
     }
 
     #[test]

@@ -20,6 +20,12 @@ pub struct TemplateSpec {
     /// Fields in output order.
     #[serde(default)]
     pub field: Vec<FieldSpec>,
+    /// Completeness rules.
+    #[serde(default)]
+    pub rule: Vec<RuleSpec>,
+    /// Words in the notes that name an option of a group.
+    #[serde(default)]
+    pub hint: Vec<HintSpec>,
 }
 
 /// One revision of the form.
@@ -29,6 +35,61 @@ pub struct RevisionSpec {
     pub name: String,
     /// Patterns that appear only (or mostly) in this revision.
     pub markers: Vec<String>,
+    /// Keys this revision does not print: rules about them do not apply.
+    #[serde(default)]
+    pub lacks: Vec<String>,
+}
+
+/// One completeness rule: an optional condition and one check.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    /// The rule applies only when this holds.
+    #[serde(default)]
+    pub when: Option<WhenSpec>,
+    /// Each of these has a value.
+    #[serde(default)]
+    pub required: Vec<String>,
+    /// At least one of these has a value.
+    #[serde(default)]
+    pub one_of: Vec<String>,
+    /// Each of these single-choice or yes/no groups has exactly one box checked.
+    #[serde(default)]
+    pub answered: Vec<String>,
+    /// With `not_before`: this date is not before that one.
+    #[serde(default)]
+    pub field: Option<String>,
+    #[serde(default)]
+    pub not_before: Option<String>,
+}
+
+/// A condition: the field's value is (or, for a list, contains) `is`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WhenSpec {
+    pub field: String,
+    pub is: toml::Value,
+}
+
+/// Words in the notes that name an option of a group: a reviewer is warned
+/// when the notes use them and the option is not checked.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HintSpec {
+    pub group: String,
+    #[serde(default)]
+    pub when: Option<WhenSpec>,
+    /// Text fields to read (`obs_geral`, or `contatos.obs` for every entry).
+    pub look_in: Vec<String>,
+    pub words: Vec<WordSpec>,
+}
+
+/// A pattern and the option it names.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WordSpec {
+    pub pattern: String,
+    pub option: String,
 }
 
 /// The value type (or structure) of a field.
