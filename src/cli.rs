@@ -11,6 +11,8 @@ const EXAMPLES: &str = "\
 Examples:
   formsift extract fixtures/seeds                 records of every form, JSON Lines
   formsift extract --format json -o out.json forms/
+  formsift extract --format csv --excel -o forms.csv forms/   for Excel (pt-BR)
+  formsift extract --format xlsx -o forms.xlsx forms/         a workbook
   formsift extract -j1 form.txt                   one thread
   cat form.txt | formsift extract -               standard input
   formsift extract --template my-form.toml cards/ another form, described in TOML
@@ -54,6 +56,9 @@ pub struct InputArgs {
     /// Write to this file instead of standard output (written whole or not at all).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// No progress bar and no summary line on stderr.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -63,6 +68,14 @@ pub struct ExtractArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Jsonl)]
     pub format: Format,
+    /// CSV for Excel in a pt-BR locale: `;`, UTF-8 BOM, CRLF, decimal comma,
+    /// dd/mm/yyyy dates.
+    #[arg(long)]
+    pub excel: bool,
+    /// CSV cells that start like a formula (= + - @) are left as they are
+    /// (by default they get a leading ').
+    #[arg(long)]
+    pub raw: bool,
 }
 
 #[derive(Debug, Args)]

@@ -5,16 +5,17 @@ use std::path::PathBuf;
 
 use crate::cli::{ExtractArgs, InputArgs, ValidateArgs};
 use crate::input::{collect_sources, Source};
+use crate::output::csv::Dialect;
 use crate::output::report::ReportFormat;
 use crate::output::Format;
 use crate::template::Template;
-use crate::Result;
+use crate::{Error, Result};
 
 /// What the run writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
-    /// One record per form.
-    Extract(Format),
+    /// One record per form, in a format (and CSV dialect).
+    Extract(Format, Dialect),
     /// A completeness report; `all` lists complete forms with warnings too.
     Validate { format: ReportFormat, all: bool },
 }
@@ -27,12 +28,28 @@ pub struct Config {
     pub output: Option<PathBuf>,
     pub jobs: usize,
     pub mode: Mode,
+    /// No progress bar, no summary line.
+    pub quiet: bool,
 }
 
 impl Config {
     /// Resolves the flags of `extract`.
     pub fn extract(args: &ExtractArgs) -> Result<Config> {
-        Config::new(&args.input, Mode::Extract(args.format))
+        if (args.excel || args.raw) && args.format != Format::Csv {
+            return Err(Error::Usage(
+                "--excel and --raw go with --format csv".into(),
+            ));
+        }
+        if args.format == Format::Xlsx && args.input.output.is_none() {
+            return Err(Error::Usage(
+                "--format xlsx writes a file: give -o FILE.xlsx".into(),
+            ));
+        }
+        let dialect = Dialect {
+            excel: args.excel,
+            raw: args.raw,
+        };
+        Config::new(&args.input, Mode::Extract(args.format, dialect))
     }
 
     /// Resolves the flags of `validate`.
@@ -49,6 +66,9 @@ impl Config {
     fn new(input: &InputArgs, mode: Mode) -> Result<Config> {
         let template = Template::load(&input.template)?;
         let sources = collect_sources(&input.paths)?;
+        if let Some(out) = &input.output {
+            check_output(out, &sources)?;
+        }
         let jobs = match input.jobs {
             Some(n) => n as usize,
             None => std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -59,6 +79,36 @@ impl Config {
             output: input.output.clone(),
             jobs,
             mode,
+            quiet: input.quiet,
         })
     }
+}
+
+/// The output's folder exists, and the output is not one of the inputs.
+fn check_output(out: &std::path::Path, sources: &[Source]) -> Result<()> {
+    let dir = match out.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Err(Error::Usage(format!(
+            "-o {}: the folder {} does not exist",
+            out.display(),
+            dir.display()
+        )));
+    }
+    let Ok(target) = std::fs::canonicalize(out) else {
+        return Ok(()); // a new file is no input
+    };
+    let clash = sources.iter().any(|s| match s {
+        Source::File(p) => std::fs::canonicalize(p).is_ok_and(|p| p == target),
+        Source::Stdin => false,
+    });
+    if clash {
+        return Err(Error::Usage(format!(
+            "-o {}: this file is also an input; write the output elsewhere",
+            out.display()
+        )));
+    }
+    Ok(())
 }

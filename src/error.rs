@@ -15,6 +15,9 @@ pub enum Error {
     /// No built-in template by that name and no file at that path.
     #[error("template {0:?}: no built-in template by that name and no such file (built-in: {1})")]
     UnknownTemplate(String, String),
+    /// Flags that do not go together, or an output that cannot be written.
+    #[error("{0}")]
+    Usage(String),
     /// An input path named on the command line does not exist.
     #[error("{}: no such file or directory", .0.display())]
     MissingInput(PathBuf),

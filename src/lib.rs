@@ -29,6 +29,7 @@ pub mod input;
 pub mod normalize;
 pub mod output;
 pub mod pipeline;
+pub mod progress;
 pub mod record;
 pub mod template;
 pub mod validate;
@@ -64,23 +65,23 @@ impl ExitStatus {
 /// Runs the batch: every source into records, written in input order as
 /// records (`extract`) or as a completeness report (`validate`).
 pub fn run(config: &Config) -> Result<ExitStatus> {
-    let mut all_complete = true;
+    let mut progress = progress::Progress::new(config.sources.len(), config.quiet);
     let mut write_all = |out: &mut dyn Write| -> std::io::Result<()> {
         let (t, sources, jobs) = (&config.template, &config.sources, config.jobs);
         match config.mode {
-            config::Mode::Extract(format) => {
-                let mut writer = output::Writer::new(out, format);
-                pipeline::run(t, sources, jobs, |record| {
-                    all_complete &= record.complete;
-                    writer.write(&record)
+            config::Mode::Extract(format, dialect) => {
+                let mut writer = output::Writer::new(out, format, t, dialect)?;
+                pipeline::run(t, sources, jobs, |records| {
+                    progress.document(&records);
+                    records.iter().try_for_each(|r| writer.write(r))
                 })?;
                 writer.finish()?;
             }
             config::Mode::Validate { format, all } => {
                 let mut report = output::report::Report::new(out, format, all);
-                pipeline::run(t, sources, jobs, |record| {
-                    all_complete &= record.complete;
-                    report.add(&record)
+                pipeline::run(t, sources, jobs, |records| {
+                    progress.document(&records);
+                    records.iter().try_for_each(|r| report.add(r))
                 })?;
                 report.finish()?;
             }
@@ -106,7 +107,11 @@ pub fn run(config: &Config) -> Result<ExitStatus> {
         }
         Some(path) => write_file(path, &mut write_all)?,
     }
-    Ok(if all_complete {
+    progress.finish();
+    if !config.quiet && matches!(config.mode, config::Mode::Extract(..)) {
+        eprintln!("{}", progress.summary());
+    }
+    Ok(if progress.tally.all_complete() {
         ExitStatus::Success
     } else {
         ExitStatus::Failure
@@ -138,4 +143,37 @@ fn write_file(
     }
     tmp.persist(path).map_err(|e| err(e.error))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_interrupted_write_leaves_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        let result = write_file(&path, &mut |out: &mut dyn Write| {
+            out.write_all(&[b'x'; 200_000])?;
+            Err(std::io::Error::other("the batch stopped half-way"))
+        });
+        let e = result.unwrap_err().to_string();
+        assert!(e.contains("the batch stopped half-way"), "{e}");
+        assert!(!path.exists(), "no half file");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "no temporary file left"
+        );
+    }
+
+    #[test]
+    fn a_finished_write_replaces_the_file_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.jsonl");
+        std::fs::write(&path, "old").unwrap();
+        write_file(&path, &mut |out: &mut dyn Write| out.write_all(b"new")).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
 }

@@ -109,6 +109,7 @@ pub fn process_bytes(t: &Template, name: &str, bytes: &[u8]) -> Vec<Record> {
                 ));
             }
             let (fields, more) = normalize::fields(t, &raw);
+            let options_seen = normalize::options_seen(t, &raw);
             issues.extend(more);
             let rules = validate::validate(t, &raw, &fields, &issues);
             issues.extend(rules);
@@ -127,18 +128,20 @@ pub fn process_bytes(t: &Template, name: &str, bytes: &[u8]) -> Vec<Record> {
                     .map(|(line, text)| Unplaced { line, text })
                     .collect(),
                 error: None,
+                options_seen,
             }
         })
         .collect()
 }
 
-/// Runs the batch on `jobs` threads and hands every record to `sink` in
-/// input order. Stops at the first error of `sink` (a closed output).
+/// Runs the batch on `jobs` threads and hands the records of each document
+/// to `sink`, in input order. Stops at the first error of `sink` (a closed
+/// output).
 pub fn run<E>(
     t: &Template,
     sources: &[Source],
     jobs: usize,
-    mut sink: impl FnMut(Record) -> Result<(), E>,
+    mut sink: impl FnMut(Vec<Record>) -> Result<(), E>,
 ) -> Result<(), E> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs.max(1))
@@ -147,8 +150,8 @@ pub fn run<E>(
     for chunk in sources.chunks(64 * jobs.max(1)) {
         let done: Vec<Vec<Record>> =
             pool.install(|| chunk.par_iter().map(|s| process(t, s)).collect());
-        for record in done.into_iter().flatten() {
-            sink(record)?;
+        for records in done {
+            sink(records)?;
         }
     }
     Ok(())

@@ -85,6 +85,10 @@ pub struct Record {
     /// Set only for a document that could not be read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<Failure>,
+    /// For each multiple-choice group: which options the form printed (for
+    /// spreadsheet columns; not part of the JSON record).
+    #[serde(skip)]
+    pub options_seen: std::collections::BTreeMap<String, Vec<bool>>,
 }
 
 impl Record {
@@ -103,6 +107,7 @@ impl Record {
                 code: code.to_string(),
                 message,
             }),
+            options_seen: Default::default(),
         }
     }
 

@@ -746,7 +746,12 @@ fn lead_is_blank(clean: &str, start: usize) -> bool {
 
 /// The value after a label: without the colon and white space around it.
 fn value_text(seg: &str) -> &str {
-    seg.trim().trim_start_matches([':', '-', '–']).trim()
+    let v = seg.trim().trim_start_matches(':').trim_start();
+    // "CRO - 12345": a dash then a space separates; "-2" is a value.
+    match v.strip_prefix(['-', '–']) {
+        Some(rest) if rest.starts_with(char::is_whitespace) || rest.is_empty() => rest.trim(),
+        _ => v.trim(),
+    }
 }
 
 /// Block text after its label, without the printed instructions.
@@ -838,6 +843,14 @@ mod tests {
             ["Maria Luiza", "13/02/2025"]
         );
         assert_eq!(spans("one cell"), ["one cell"]);
+    }
+
+    #[test]
+    fn values_lose_their_separator_but_keep_a_sign() {
+        assert_eq!(value_text(": Maria "), "Maria");
+        assert_eq!(value_text(" - 12345"), "12345");
+        assert_eq!(value_text(" -2+3"), "-2+3");
+        assert_eq!(value_text(": -R$ 10,00"), "-R$ 10,00");
     }
 
     #[test]

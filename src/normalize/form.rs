@@ -23,6 +23,25 @@ pub fn fields(t: &Template, raw: &RawForm) -> (Map<String, Value>, Vec<Issue>) {
     (out, issues)
 }
 
+/// For each multiple-choice group in the form: which of its options were
+/// printed. An option a form does not print has no state (neither 0 nor 1).
+pub fn options_seen(t: &Template, raw: &RawForm) -> std::collections::BTreeMap<String, Vec<bool>> {
+    t.top
+        .iter()
+        .filter(|&&id| t.fields[id].kind == Kind::Multiple)
+        .filter_map(|&id| match &raw.slots[id] {
+            Some(Slot::Options { hits, .. }) => {
+                let mut seen = vec![false; t.fields[id].options.len()];
+                for h in hits {
+                    seen[h.option] = true;
+                }
+                Some((t.fields[id].key.clone(), seen))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// The entries of a list, in the order they appear.
 fn list(t: &Template, id: FieldId, raw: &RawForm, issues: &mut Vec<Issue>) -> Value {
     let entries: Vec<Value> = raw

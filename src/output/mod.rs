@@ -1,11 +1,15 @@
-//! Writing records: JSON Lines (one compact object per line) or one JSON
-//! array; and the completeness report.
+//! Writing records: JSON Lines, one JSON array, CSV, XLSX; and the
+//! completeness report of `validate`.
 
+pub mod csv;
 pub mod report;
+pub mod table;
+pub mod xlsx;
 
 use std::io::Write;
 
 use crate::record::Record;
+use crate::template::Template;
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -14,48 +18,86 @@ pub enum Format {
     Jsonl,
     /// One pretty-printed JSON array.
     Json,
+    /// One row per form (see --excel and --raw).
+    Csv,
+    /// A workbook (needs -o FILE.xlsx).
+    Xlsx,
 }
 
-/// Writes records one at a time, in a format.
-pub struct Writer<W: Write> {
-    out: W,
-    format: Format,
-    count: usize,
+/// Writes records one at a time in a format.
+pub enum Writer<'t, W: Write> {
+    Json { out: W, lines: bool, count: usize },
+    Csv(csv::CsvWriter<'t, W>),
+    Xlsx(Box<xlsx::XlsxWriter<'t>>, W),
 }
 
-impl<W: Write> Writer<W> {
-    pub fn new(out: W, format: Format) -> Self {
-        Writer {
-            out,
-            format,
-            count: 0,
-        }
+impl<'t, W: Write> Writer<'t, W> {
+    /// Starts the output (a CSV header, for instance).
+    pub fn new(
+        out: W,
+        format: Format,
+        template: &'t Template,
+        dialect: csv::Dialect,
+    ) -> std::io::Result<Self> {
+        Ok(match format {
+            Format::Jsonl => Writer::Json {
+                out,
+                lines: true,
+                count: 0,
+            },
+            Format::Json => Writer::Json {
+                out,
+                lines: false,
+                count: 0,
+            },
+            Format::Csv => Writer::Csv(csv::CsvWriter::new(out, template, dialect)?),
+            Format::Xlsx => Writer::Xlsx(Box::new(xlsx::XlsxWriter::new(template)?), out),
+        })
     }
 
     /// Writes one record.
     pub fn write(&mut self, record: &Record) -> std::io::Result<()> {
-        match self.format {
-            Format::Jsonl => {
-                serde_json::to_writer(&mut self.out, record)?;
-                self.out.write_all(b"\n")?;
+        match self {
+            Writer::Json {
+                out, lines: true, ..
+            } => {
+                serde_json::to_writer(&mut *out, record)?;
+                out.write_all(b"\n")
             }
-            Format::Json => {
-                self.out
-                    .write_all(if self.count == 0 { b"[\n" } else { b",\n" })?;
-                serde_json::to_writer_pretty(&mut self.out, record)?;
+            Writer::Json {
+                out,
+                lines: false,
+                count,
+            } => {
+                out.write_all(if *count == 0 { b"[\n" } else { b",\n" })?;
+                *count += 1;
+                serde_json::to_writer_pretty(&mut *out, record).map_err(Into::into)
             }
+            Writer::Csv(w) => w.write(record),
+            Writer::Xlsx(w, _) => w.write(record),
         }
-        self.count += 1;
-        Ok(())
     }
 
-    /// Closes the output (the end of the JSON array) and flushes it.
-    pub fn finish(mut self) -> std::io::Result<W> {
-        if self.format == Format::Json {
-            self.out
-                .write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })?;
-        }
-        self.out.flush()?;
-        Ok(self.out)
+    /// Ends the output (the JSON array's bracket, the workbook) and flushes.
+    pub fn finish(self) -> std::io::Result<W> {
+        let mut out = match self {
+            Writer::Json {
+                mut out,
+                lines,
+                count,
+            } => {
+                if !lines {
+                    out.write_all(if count == 0 { b"[]\n" } else { b"\n]\n" })?;
+                }
+                out
+            }
+            Writer::Csv(w) => w.finish()?,
+            Writer::Xlsx(w, mut out) => {
+                w.finish(&mut out)?;
+                out
+            }
+        };
+        out.flush()?;
+        Ok(out)
     }
 }

@@ -79,6 +79,10 @@ pub(crate) struct Field {
     pub options: Vec<Opt>,
     pub options_from: Option<FieldId>,
     pub pattern: Option<Regex>,
+    /// For lists: entries the spreadsheet columns have room for.
+    pub max: u32,
+    /// For lists: the prefix of the spreadsheet columns.
+    pub column: String,
 }
 
 impl Field {
@@ -351,6 +355,8 @@ fn compile_field(
             ),
             None => None,
         },
+        max: fs.max.unwrap_or(5),
+        column: fs.column.clone().unwrap_or_else(|| fs.key.clone()),
     })
 }
 
@@ -393,6 +399,11 @@ fn check_kind_rules(fs: &FieldSpec, rule: &str, in_list: bool) -> std::result::R
     if fs.messages.is_some() && !(fs.block && in_list) {
         return Err(format!(
             "{rule}: `messages` goes with a block field inside a list"
+        ));
+    }
+    if (fs.max.is_some() || fs.column.is_some()) && fs.kind != Kind::List {
+        return Err(format!(
+            "{rule}: `max` and `column` go with type = \"list\""
         ));
     }
     if fs.unit.is_some() && fs.kind != Kind::Integer {

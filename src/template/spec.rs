@@ -159,6 +159,13 @@ pub struct FieldSpec {
     /// For `signature`: what a name looks like.
     #[serde(default)]
     pub pattern: Option<String>,
+    /// For `list`: how many entries the spreadsheet columns have room for.
+    #[serde(default)]
+    pub max: Option<u32>,
+    /// For `list`: the prefix of its spreadsheet columns (`contato` gives
+    /// `contato_1_data`); the key by default.
+    #[serde(default)]
+    pub column: Option<String>,
 }
 
 fn default_kind() -> Kind {
