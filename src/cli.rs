@@ -38,13 +38,19 @@ pub enum Command {
     Validate(ValidateArgs),
     /// List the built-in templates.
     Templates,
+    /// Parse PDFs for the batch (internal: run by formsift itself).
+    #[command(hide = true)]
+    PdfWorker {
+        #[arg(long, default_value_t = 1024)]
+        memory_mb: u64,
+    },
 }
 
 /// What to read, and how.
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// Files, directories (walked recursively, sorted; .txt .text .md files)
-    /// or - for standard input.
+    /// Files, directories (walked recursively, sorted; .txt .text .md .pdf
+    /// files) or - for standard input.
     #[arg(required = true, value_name = "PATHS")]
     pub paths: Vec<PathBuf>,
     /// A built-in template name or a template file (TOML).
@@ -59,6 +65,19 @@ pub struct InputArgs {
     /// No progress bar and no summary line on stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Seconds a PDF may take to parse before it is stopped (pdf_timeout).
+    #[arg(long, value_name = "SECS", default_value_t = 30.0, value_parser = positive_seconds)]
+    pub pdf_timeout: f64,
+    /// Megabytes of memory a PDF may take to parse (pdf_too_large).
+    #[arg(long, value_name = "MB", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(64..))]
+    pub pdf_memory: u64,
+}
+
+fn positive_seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v > 0.0 && v.is_finite() => Ok(v),
+        _ => Err(format!("{s:?} is not a positive number of seconds")),
+    }
 }
 
 #[derive(Debug, Args)]

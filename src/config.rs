@@ -30,6 +30,8 @@ pub struct Config {
     pub mode: Mode,
     /// No progress bar, no summary line.
     pub quiet: bool,
+    /// How documents are read (PDF limits).
+    pub options: crate::pipeline::Options,
 }
 
 impl Config {
@@ -80,6 +82,13 @@ impl Config {
             jobs,
             mode,
             quiet: input.quiet,
+            options: crate::pipeline::Options {
+                pdf: crate::input::pdf::worker::PdfSettings {
+                    timeout: std::time::Duration::from_secs_f64(input.pdf_timeout),
+                    memory_mb: input.pdf_memory,
+                    ..Default::default()
+                },
+            },
         })
     }
 }

@@ -71,7 +71,7 @@ pub fn run(config: &Config) -> Result<ExitStatus> {
         match config.mode {
             config::Mode::Extract(format, dialect) => {
                 let mut writer = output::Writer::new(out, format, t, dialect)?;
-                pipeline::run(t, sources, jobs, |records| {
+                pipeline::run(t, sources, jobs, &config.options, |records| {
                     progress.document(&records);
                     records.iter().try_for_each(|r| writer.write(r))
                 })?;
@@ -79,7 +79,7 @@ pub fn run(config: &Config) -> Result<ExitStatus> {
             }
             config::Mode::Validate { format, all } => {
                 let mut report = output::report::Report::new(out, format, all);
-                pipeline::run(t, sources, jobs, |records| {
+                pipeline::run(t, sources, jobs, &config.options, |records| {
                     progress.document(&records);
                     records.iter().try_for_each(|r| report.add(r))
                 })?;

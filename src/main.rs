@@ -17,6 +17,13 @@ fn main() {
     let status = match cli.command {
         Command::Extract(args) => Config::extract(&args).and_then(|c| formsift::run(&c)),
         Command::Validate(args) => Config::validate(&args).and_then(|c| formsift::run(&c)),
+        Command::PdfWorker { memory_mb } => {
+            let code = match formsift::input::pdf::worker::serve(memory_mb) {
+                Ok(()) => 0,
+                Err(_) => 2,
+            };
+            std::process::exit(code);
+        }
         Command::Templates => {
             for (name, _) in formsift::template::BUILT_IN {
                 let t = Template::load(name).expect("built-in templates compile");

@@ -6,17 +6,30 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use rayon::prelude::*;
 
 use crate::extract;
+use crate::input::pdf::{self, worker::PdfSettings};
 use crate::input::{lines::split_lines, text::decode, Source};
 use crate::normalize;
 use crate::record::{Issue, Record, Unplaced};
 use crate::template::Template;
 use crate::validate;
 
+/// How documents are read.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Limits of the PDF workers.
+    pub pdf: PdfSettings,
+}
+
 /// Reads one document into its records (one per form), never failing: a
 /// document that cannot be read gives one error record.
 pub fn process(t: &Template, source: &Source) -> Vec<Record> {
+    process_with(t, source, &Options::default())
+}
+
+/// [`process`] with options.
+pub fn process_with(t: &Template, source: &Source, opts: &Options) -> Vec<Record> {
     let name = source.name();
-    match catch_unwind(AssertUnwindSafe(|| process_inner(t, source, &name))) {
+    match catch_unwind(AssertUnwindSafe(|| process_inner(t, source, &name, opts))) {
         Ok(records) => records,
         Err(panic) => {
             let what = panic
@@ -34,7 +47,7 @@ pub fn process(t: &Template, source: &Source) -> Vec<Record> {
     }
 }
 
-fn process_inner(t: &Template, source: &Source, name: &str) -> Vec<Record> {
+fn process_inner(t: &Template, source: &Source, name: &str, opts: &Options) -> Vec<Record> {
     let bytes = match source.read() {
         Ok(b) => b,
         Err(e) => {
@@ -46,7 +59,7 @@ fn process_inner(t: &Template, source: &Source, name: &str) -> Vec<Record> {
             )]
         }
     };
-    process_bytes(t, name, &bytes)
+    process_bytes_with(t, name, &bytes, opts)
 }
 
 fn read_error_code(e: &std::io::Error) -> &'static str {
@@ -58,18 +71,46 @@ fn read_error_code(e: &std::io::Error) -> &'static str {
     }
 }
 
-/// Reads the bytes of one text document named `name` into records.
+/// Reads the bytes of one document named `name` into records.
 pub fn process_bytes(t: &Template, name: &str, bytes: &[u8]) -> Vec<Record> {
+    process_bytes_with(t, name, bytes, &Options::default())
+}
+
+/// [`process_bytes`] with options: a PDF is parsed in a worker process.
+pub fn process_bytes_with(t: &Template, name: &str, bytes: &[u8], opts: &Options) -> Vec<Record> {
     let failed = |code: &str, message: String| vec![Record::failed(name, &t.name, code, message)];
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return failed("empty", format!("{name}: the file is empty"));
     }
-    let decoded = match decode(bytes) {
-        Ok(d) => d,
-        Err(e) => return failed(e.code, format!("{name}: {}", e.message)),
+    let is_pdf = pdf::is_pdf(bytes);
+    let decoded = if is_pdf {
+        match pdf::worker::extract(bytes, &opts.pdf) {
+            Ok(text) => crate::input::text::Decoded {
+                text,
+                encoding: "PDF",
+                warning: None,
+            },
+            Err(f) => return failed(&f.code, format!("{name}: {}", f.message)),
+        }
+    } else if name.to_ascii_lowercase().ends_with(".pdf") {
+        return failed("pdf_invalid", format!("{name}: not a PDF (no %PDF header)"));
+    } else {
+        match decode(bytes) {
+            Ok(d) => d,
+            Err(e) => return failed(e.code, format!("{name}: {}", e.message)),
+        }
     };
     let lines = split_lines(&decoded.text);
     let forms = extract::extract(t, &lines);
+    if is_pdf && forms.iter().all(|f| f.labels_found == 0) {
+        return failed(
+            "no_text_layer",
+            format!(
+                "{name}: the PDF has no text with the labels of template {} (a scan?)",
+                t.name
+            ),
+        );
+    }
     if forms.iter().all(|f| !f.titled && f.labels_found == 0) {
         return failed(
             "not_a_form",
@@ -141,6 +182,7 @@ pub fn run<E>(
     t: &Template,
     sources: &[Source],
     jobs: usize,
+    opts: &Options,
     mut sink: impl FnMut(Vec<Record>) -> Result<(), E>,
 ) -> Result<(), E> {
     let pool = rayon::ThreadPoolBuilder::new()
@@ -149,7 +191,7 @@ pub fn run<E>(
         .expect("a thread pool");
     for chunk in sources.chunks(64 * jobs.max(1)) {
         let done: Vec<Vec<Record>> =
-            pool.install(|| chunk.par_iter().map(|s| process(t, s)).collect());
+            pool.install(|| chunk.par_iter().map(|s| process_with(t, s, opts)).collect());
         for records in done {
             sink(records)?;
         }

@@ -39,8 +39,10 @@ fn one_thread_and_four_give_the_same_bytes_in_sorted_order() {
     sorted.sort();
     assert_eq!(sources, sorted, "records in sorted input order");
     assert!(
-        sources.iter().all(|s| s.ends_with(".txt")),
-        "only text files are read from folders"
+        sources
+            .iter()
+            .all(|s| s.ends_with(".txt") || s.ends_with(".pdf")),
+        "only text and PDF files are read from folders"
     );
     assert!(sources.contains(&"fixtures/seeds/000_e79935e713eb578e.txt".to_string()));
 }

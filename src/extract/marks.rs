@@ -91,6 +91,8 @@ pub struct Hit {
     pub line: usize,
     /// The option's label and mark as written.
     pub raw: String,
+    /// Where the option's label stands in the clean line.
+    pub span: (usize, usize),
 }
 
 /// What reading options out of a span gave.
@@ -102,6 +104,8 @@ pub struct Options {
     /// Marks stood after their labels: they were not paired, and every
     /// option reads as unreadable.
     pub marks_after_labels: bool,
+    /// Text after the last option (not in `leftover`).
+    pub tail: Option<String>,
 }
 
 /// Reads the options of `group` in `line.clean[from..to]`.
@@ -130,6 +134,7 @@ pub(crate) fn read_options(group: &Field, line: &Line, from: usize, to: usize) -
             mark,
             line: line.no,
             raw: line.clean[raw_start..end].to_string(),
+            span: (start, end),
         });
         prev_end = end;
     }
@@ -149,6 +154,21 @@ pub(crate) fn read_options(group: &Field, line: &Line, from: usize, to: usize) -
             if !used[i] {
                 covered.push((m.start, m.end));
             }
+        }
+    }
+    // Text after the last option: the start of an option whose label the
+    // line wrapped, or stray text.
+    let tail_start = covered
+        .iter()
+        .map(|c| c.1)
+        .max()
+        .unwrap_or(from)
+        .max(prev_end);
+    if !out.marks_after_labels && tail_start < to {
+        let tail = line.clean[tail_start..to].trim();
+        if tail.chars().any(char::is_alphanumeric) {
+            out.tail = Some(tail.to_string());
+            covered.push((tail_start, to));
         }
     }
     out.leftover = uncovered(&line.clean, from, to, &mut covered);

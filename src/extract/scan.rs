@@ -43,7 +43,7 @@ enum Pending {
     /// Labels with empty values: the next line may hold their cells.
     Cells(Vec<Tok>),
     /// A checkbox group reading its option lines.
-    Group(Place, bool),
+    Group(Place),
     /// A counts table reading its rows.
     Counts(FieldId, bool),
     /// A block reading its text; lines after a blank line wait in
@@ -52,6 +52,8 @@ enum Pending {
         place: Place,
         gap: bool,
         tentative: Vec<(usize, String)>,
+        /// The last line wrapped: the next goes on the same line.
+        wrap: bool,
     },
 }
 
@@ -61,6 +63,8 @@ struct Scanner<'t> {
     /// The row (and list entry) of the last label line.
     ctx: Option<(usize, Option<usize>)>,
     pending: Pending,
+    /// The end of a wrapped option line, to read with the next line.
+    carry: Option<(usize, String)>,
 }
 
 /// Reads the lines of one form.
@@ -79,6 +83,7 @@ pub(super) fn scan(t: &Template, lines: &[Line], titled: bool) -> RawForm {
         },
         ctx: None,
         pending: Pending::None,
+        carry: None,
     };
     let mut title_seen = !titled;
     for line in lines {
@@ -98,17 +103,22 @@ pub(super) fn scan(t: &Template, lines: &[Line], titled: bool) -> RawForm {
 
 impl Scanner<'_> {
     fn blank(&mut self) {
+        if let Some((no, text)) = self.carry.take() {
+            self.unplace(no, &text);
+        }
         match &mut self.pending {
             Pending::Cells(toks) => {
                 // A group's options may come after a blank line.
                 self.pending = match toks.last().map(|t| t.target) {
                     Some(Target::Field { field, entry }) if self.t.fields[field].is_group() => {
-                        Pending::Group((field, entry), false)
+                        Pending::Group((field, entry))
                     }
                     _ => Pending::None,
                 };
             }
-            Pending::Group(_, started) | Pending::Counts(_, started) => {
+            // A group's option lines may have blank lines between them.
+            Pending::Group(..) => {}
+            Pending::Counts(_, started) => {
                 if *started {
                     self.pending = Pending::None;
                 }
@@ -117,7 +127,9 @@ impl Scanner<'_> {
                 place,
                 gap,
                 tentative,
+                wrap,
             } => {
+                *wrap = false;
                 let has_text = matches!(slot_ref(&self.form, *place), Some(Slot::Block { lines, .. }) if !lines.is_empty());
                 if has_text && !*gap {
                     *gap = true;
@@ -135,6 +147,15 @@ impl Scanner<'_> {
             .first()
             .is_some_and(|t| lead_is_blank(&line.clean, t.start));
         let pending = std::mem::replace(&mut self.pending, Pending::None);
+        if let Some(carry) = self.carry.take() {
+            if let Pending::Group(place) = pending {
+                if self.join_carry(place, &carry, line) {
+                    self.pending = Pending::Group(place);
+                    return;
+                }
+            }
+            self.unplace(carry.0, &carry.1);
+        }
         match pending {
             Pending::Cells(cells) if !starts_row => {
                 if self.fill_cells(line, &cells) {
@@ -150,9 +171,9 @@ impl Scanner<'_> {
                     line.no,
                 );
             }
-            Pending::Group(place, _) if !starts_row => {
+            Pending::Group(place) if !starts_row => {
                 if self.group_line(place, line, 0, line.clean.len()) {
-                    self.pending = Pending::Group(place, true);
+                    self.pending = Pending::Group(place);
                     return;
                 }
             }
@@ -166,17 +187,25 @@ impl Scanner<'_> {
                 place,
                 gap,
                 mut tentative,
+                wrap,
             } if !starts_row => {
                 let text = (line.no, line.clean.trim().to_string());
-                if gap {
-                    tentative.push(text);
-                } else if let Some(Slot::Block { lines, .. }) = slot_mut(&mut self.form, place) {
-                    lines.push(text);
+                let lines = if gap {
+                    Some(&mut tentative)
+                } else {
+                    match slot_mut(&mut self.form, place) {
+                        Some(Slot::Block { lines, .. }) => Some(lines),
+                        _ => None,
+                    }
+                };
+                if let Some(lines) = lines {
+                    push_text_line(lines, text, wrap);
                 }
                 self.pending = Pending::Block {
                     place,
                     gap,
                     tentative,
+                    wrap: line.wraps,
                 };
                 return;
             }
@@ -204,6 +233,9 @@ impl Scanner<'_> {
     }
 
     fn finish(&mut self, lines: &[Line]) {
+        if let Some((no, text)) = self.carry.take() {
+            self.unplace(no, &text);
+        }
         if let Pending::Block { tentative, .. } =
             std::mem::replace(&mut self.pending, Pending::None)
         {
@@ -505,6 +537,7 @@ impl Scanner<'_> {
                     raw: line.clean
                         [self.box_mark(tok, line, 0).map_or(tok.start, |m| m.start)..tok.end]
                         .to_string(),
+                    span: (tok.start, tok.end),
                 };
                 set_slot(
                     &mut self.form,
@@ -524,7 +557,7 @@ impl Scanner<'_> {
                 }
                 // Options may follow on the next lines.
                 if is_last || (!found && matches!(self.pending, Pending::None)) {
-                    self.pending = Pending::Group(place, found);
+                    self.pending = Pending::Group(place);
                 }
                 found
             }
@@ -553,6 +586,7 @@ impl Scanner<'_> {
                         place,
                         gap: false,
                         tentative: Vec::new(),
+                        wrap: line.wraps,
                     };
                 }
                 true
@@ -575,6 +609,17 @@ impl Scanner<'_> {
         }
     }
 
+    /// Reads a wrapped option line's end with the next line, when an option
+    /// label runs across the two.
+    fn join_carry(&mut self, place: Place, carry: &(usize, String), line: &Line) -> bool {
+        let mut joined = Line::new(carry.0, &format!("{} {}", carry.1, line.clean.trim()));
+        joined.wraps = line.wraps;
+        let cut = carry.1.len();
+        let read = marks::read_options(&self.t.fields[place.0], &joined, 0, joined.clean.len());
+        let across = read.hits.iter().any(|h| h.span.0 < cut && h.span.1 > cut);
+        across && self.group_line(place, &joined, 0, joined.clean.len())
+    }
+
     /// Reads options of a group from `line.clean[from..to]`; false when
     /// there is none.
     fn group_line(&mut self, place: Place, line: &Line, from: usize, to: usize) -> bool {
@@ -585,6 +630,14 @@ impl Scanner<'_> {
         }
         for text in read.leftover {
             self.unplace(line.no, &text);
+        }
+        if let Some(tail) = read.tail {
+            if line.wraps {
+                // "☐ Encerramento de" + "Atividades" on the next line.
+                self.carry = Some((line.no, tail));
+            } else {
+                self.unplace(line.no, &tail);
+            }
         }
         match slot_mut(&mut self.form, place) {
             Some(Slot::Options { hits, .. }) => hits.extend(read.hits),
@@ -622,7 +675,7 @@ impl Scanner<'_> {
                     unreachable!()
                 };
                 if self.group_line((field, entry), line, 0, line.clean.len()) {
-                    self.pending = Pending::Group((field, entry), true);
+                    self.pending = Pending::Group((field, entry));
                     return true;
                 }
             }
@@ -633,7 +686,7 @@ impl Scanner<'_> {
                 Target::Field { field, entry } if self.is_group(&tok) => {
                     if self.group_line((field, entry), line, s, e) {
                         // More option lines may follow.
-                        self.pending = Pending::Group((field, entry), true);
+                        self.pending = Pending::Group((field, entry));
                     } else {
                         self.unplace(line.no, &line.clean[s..e]);
                     }
@@ -716,6 +769,18 @@ impl Scanner<'_> {
             }
         }
         true
+    }
+}
+
+/// Adds a line of text to a block; a line that goes on from a wrapped one
+/// joins it with a space.
+fn push_text_line(lines: &mut Vec<(usize, String)>, text: (usize, String), wrap: bool) {
+    match lines.last_mut() {
+        Some(last) if wrap && !last.1.is_empty() => {
+            last.1.push(' ');
+            last.1.push_str(&text.1);
+        }
+        _ => lines.push(text),
     }
 }
 

@@ -15,14 +15,23 @@ pub struct Line {
     pub clean: String,
     /// The clean line folded for matching labels.
     pub folded: Folded,
+    /// The line runs to the margin and its text goes on in the next line
+    /// (PDF text marks such lines with U+2028).
+    pub wraps: bool,
 }
 
 impl Line {
     /// Builds a line from raw text.
     pub fn new(no: usize, raw: &str) -> Line {
-        let clean = clean_line(raw);
+        let wraps = raw.ends_with('\u{2028}');
+        let clean = clean_line(raw.trim_end_matches('\u{2028}'));
         let folded = Folded::new(&clean);
-        Line { no, clean, folded }
+        Line {
+            no,
+            clean,
+            folded,
+            wraps,
+        }
     }
 
     /// True when the line holds nothing but white space.

@@ -3,6 +3,7 @@
 
 pub mod fold;
 pub mod lines;
+pub mod pdf;
 pub mod text;
 
 use std::io::Read;
@@ -42,10 +43,10 @@ impl Source {
 }
 
 /// File endings read when walking a directory.
-pub const TEXT_EXTENSIONS: &[&str] = &["txt", "text", "md"];
+pub const EXTENSIONS: &[&str] = &["txt", "text", "md", "pdf"];
 
 /// Expands the paths given on the command line into sources: files as
-/// given, directories walked recursively in sorted order (text files only,
+/// given, directories walked recursively in sorted order (text and PDF files,
 /// hidden entries skipped), `-` for standard input. Duplicates are dropped.
 pub fn collect_sources(paths: &[PathBuf]) -> crate::Result<Vec<Source>> {
     let mut out = Vec::new();
@@ -90,5 +91,5 @@ fn walk(dir: &Path, out: &mut Vec<Source>) -> std::io::Result<()> {
 fn has_text_extension(p: &Path) -> bool {
     p.extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| TEXT_EXTENSIONS.iter().any(|t| t.eq_ignore_ascii_case(e)))
+        .is_some_and(|e| EXTENSIONS.iter().any(|t| t.eq_ignore_ascii_case(e)))
 }

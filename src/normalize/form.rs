@@ -174,6 +174,11 @@ fn group(f: &Field, hits: &[Hit], path: &str, issues: &mut Vec<Issue>) -> Value 
             .map(|h| format!("{:?} (line {})", h.raw, h.line))
             .collect();
         what.dedup();
+        if what.len() > 4 {
+            let more = what.len() - 3;
+            what.truncate(3);
+            what.push(format!("and {more} more"));
+        }
         issues.push(Issue::warning(
             Some(path.to_string()),
             "mark_unreadable",

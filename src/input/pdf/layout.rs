@@ -1,0 +1,356 @@
+//! Text with its layout: glyphs collected with their positions through
+//! pdf-extract's `OutputDev`, grouped into lines by baseline, sorted by x.
+//! A wide gap between glyphs becomes a tab (a table cell boundary), so box
+//! marks stay in front of their labels and cells stay apart. A row whose
+//! cells do not pair one to one with the row above is aligned to that row's
+//! columns, so a value printed under its label lands in the label's cell.
+
+use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
+
+/// One glyph (or a string the font maps one code to) on a page.
+#[derive(Debug, Clone)]
+pub struct Glyph {
+    pub x: f64,
+    /// Distance from the top of the page.
+    pub y: f64,
+    pub width: f64,
+    pub size: f64,
+    pub text: String,
+}
+
+/// Collects the glyphs of every page.
+#[derive(Default)]
+pub struct Collector {
+    pub pages: Vec<Vec<Glyph>>,
+    page_height: f64,
+}
+
+impl OutputDev for Collector {
+    fn begin_page(
+        &mut self,
+        _n: u32,
+        media: &MediaBox,
+        _art: Option<(f64, f64, f64, f64)>,
+    ) -> Result<(), OutputError> {
+        self.page_height = media.ury - media.lly;
+        self.pages.push(Vec::new());
+        Ok(())
+    }
+    fn end_page(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+    fn output_character(
+        &mut self,
+        trm: &Transform,
+        width: f64,
+        _spacing: f64,
+        font_size: f64,
+        text: &str,
+    ) -> Result<(), OutputError> {
+        // The font size in page space, as pdf-extract's own text output
+        // measures it: the side of a square of the transformed size's area.
+        let (sx, sy) = (
+            font_size * (trm.m11 + trm.m21),
+            font_size * (trm.m12 + trm.m22),
+        );
+        let size = (sx * sy).abs().sqrt();
+        let glyph = Glyph {
+            x: trm.m31,
+            y: self.page_height - trm.m32,
+            width: width * size,
+            size: if size.is_finite() && size > 0.0 {
+                size
+            } else {
+                10.0
+            },
+            text: text.to_string(),
+        };
+        if let Some(page) = self.pages.last_mut() {
+            page.push(glyph);
+        }
+        Ok(())
+    }
+    fn begin_word(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+    fn end_word(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+    fn end_line(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+}
+
+/// A run of glyphs between wide gaps: one table cell.
+#[derive(Debug, Clone)]
+struct Cell {
+    x: f64,
+    end: f64,
+    text: String,
+}
+
+/// Ends a line that runs to the right margin and goes on in the next line
+/// (a wrapped paragraph): see [`crate::input::Line::wraps`].
+pub const WRAP: char = '\u{2028}';
+
+/// One line of a page: baseline, font size, cells.
+pub struct Row {
+    y: f64,
+    size: f64,
+    cells: Vec<Cell>,
+}
+
+/// The lines of one page.
+pub fn page_rows(glyphs: &[Glyph]) -> Vec<Row> {
+    lines(glyphs)
+        .into_iter()
+        .map(|l| Row {
+            y: l[0].y,
+            size: l.iter().map(|g| g.size).fold(0.0, f64::max),
+            cells: cells(&l),
+        })
+        .filter(|r| !r.cells.is_empty())
+        .collect()
+}
+
+/// The text of the pages, one line per baseline, cells separated by tabs.
+/// A vertical gap wider than about two lines is a blank line; a line whose
+/// paragraph goes on in the next line (on this page or the next) ends in
+/// [`WRAP`].
+pub fn text(pages: &[Vec<Row>]) -> String {
+    let mut out = String::new();
+    for (p, rows) in pages.iter().enumerate() {
+        let right = right_margin(rows);
+        let mut above: &[Cell] = &[];
+        for (i, row) in rows.iter().enumerate() {
+            if i > 0 && row.y - rows[i - 1].y > row.size * 1.9 {
+                out.push('\n');
+            }
+            out.push_str(&align(&row.cells, above));
+            let next = match rows.get(i + 1) {
+                Some(n) if n.y - row.y <= row.size * 1.9 => Some(n),
+                Some(_) => None,
+                None => pages.get(p + 1).and_then(|next_page| next_page.first()),
+            };
+            // Wrapped: the next line's first word would not have fit here.
+            let wrapped = match (row.cells.as_slice(), next) {
+                ([cell], Some(n)) if n.cells.len() == 1 => {
+                    cell.end + first_word_width(&n.cells[0]) + row.size * 0.25 > right - row.size
+                }
+                _ => false,
+            };
+            if wrapped {
+                out.push(WRAP);
+            }
+            out.push('\n');
+            above = &row.cells;
+        }
+    }
+    out
+}
+
+/// Where paragraphs end on the right: the widest line of one cell and
+/// some length (rows of a table may reach further). Without such lines,
+/// no line is taken as wrapped.
+fn right_margin(rows: &[Row]) -> f64 {
+    let widest = rows
+        .iter()
+        .filter(|r| r.cells.len() == 1 && r.cells[0].text.chars().count() > 20)
+        .map(|r| r.cells[0].end)
+        .fold(0.0, f64::max);
+    if widest > 0.0 {
+        widest
+    } else {
+        f64::INFINITY
+    }
+}
+
+/// The width of a cell's first word, from the cell's average glyph width.
+fn first_word_width(cell: &Cell) -> f64 {
+    let chars = cell.text.chars().count().max(1) as f64;
+    let word = cell
+        .text
+        .split_whitespace()
+        .next()
+        .map_or(0, |w| w.chars().count()) as f64;
+    (cell.end - cell.x) / chars * word
+}
+
+/// Glyphs grouped by baseline, top to bottom, each line sorted by x.
+fn lines(glyphs: &[Glyph]) -> Vec<Vec<&Glyph>> {
+    let mut sorted: Vec<&Glyph> = glyphs
+        .iter()
+        .filter(|g| g.x.is_finite() && g.y.is_finite())
+        .collect();
+    sorted.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
+    let mut out: Vec<Vec<&Glyph>> = Vec::new();
+    let mut baseline = f64::NEG_INFINITY;
+    for g in sorted {
+        match out.last_mut() {
+            Some(line) if (g.y - baseline).abs() <= g.size * 0.4 => line.push(g),
+            _ => {
+                baseline = g.y;
+                out.push(vec![g]);
+            }
+        }
+    }
+    for line in &mut out {
+        line.sort_by(|a, b| a.x.total_cmp(&b.x));
+    }
+    out
+}
+
+/// Splits a line into cells at gaps wider than about twice the font size;
+/// a smaller gap is a space.
+fn cells(line: &[&Glyph]) -> Vec<Cell> {
+    let mut out: Vec<Cell> = Vec::new();
+    let mut last_end = f64::NEG_INFINITY;
+    for g in line {
+        if g.text.trim().is_empty() {
+            // An explicit space: remember it as a gap, never as a glyph.
+            if let Some(c) = out.last_mut() {
+                if !c.text.ends_with(' ') {
+                    c.text.push(' ');
+                }
+            }
+            continue;
+        }
+        let gap = g.x - last_end;
+        match out.last_mut() {
+            Some(c) if gap <= g.size * 2.0 => {
+                if gap > g.size * 0.12 && !c.text.ends_with(' ') {
+                    c.text.push(' ');
+                }
+                c.text.push_str(&g.text);
+                c.end = g.x + g.width;
+            }
+            _ => out.push(Cell {
+                x: g.x,
+                end: g.x + g.width,
+                text: g.text.clone(),
+            }),
+        }
+        last_end = g.x + g.width.max(0.0);
+    }
+    for c in &mut out {
+        c.text = c.text.trim().to_string();
+    }
+    out.retain(|c| !c.text.is_empty());
+    out
+}
+
+/// Joins the cells with tabs. A row with fewer cells than the row above,
+/// each under a different cell of it, gets empty cells where the row above
+/// has a cell and this one has none.
+fn align(cells: &[Cell], above: &[Cell]) -> String {
+    let joined = || {
+        cells
+            .iter()
+            .map(|c| c.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\t")
+    };
+    if above.len() < 2 || cells.len() >= above.len() {
+        return joined();
+    }
+    let column = |c: &Cell| {
+        above
+            .iter()
+            .enumerate()
+            .min_by(|a, b| overlap_distance(c, a.1).total_cmp(&overlap_distance(c, b.1)))
+            .map(|(i, _)| i)
+            .unwrap_or(0)
+    };
+    let columns: Vec<usize> = cells.iter().map(column).collect();
+    if columns.windows(2).any(|w| w[0] >= w[1]) {
+        return joined();
+    }
+    let mut slots = vec![""; above.len()];
+    for (c, &i) in cells.iter().zip(&columns) {
+        slots[i] = &c.text;
+    }
+    let last = columns.last().copied().unwrap_or(0);
+    slots[..=last].join("\t")
+}
+
+/// How far a cell is from a column: 0 when they overlap.
+fn overlap_distance(c: &Cell, col: &Cell) -> f64 {
+    if c.end >= col.x && c.x <= col.end {
+        0.0
+    } else {
+        (c.x - col.x).abs()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word(x: f64, y: f64, text: &str) -> Vec<Glyph> {
+        // 6 points a character, size 10.
+        text.chars()
+            .enumerate()
+            .map(|(i, c)| Glyph {
+                x: x + i as f64 * 6.0,
+                y,
+                width: 6.0,
+                size: 10.0,
+                text: c.to_string(),
+            })
+            .collect()
+    }
+
+    fn page(words: &[(f64, f64, &str)]) -> String {
+        let glyphs: Vec<Glyph> = words.iter().flat_map(|(x, y, t)| word(*x, *y, t)).collect();
+        text(&[page_rows(&glyphs)])
+    }
+
+    #[test]
+    fn a_mark_stays_before_its_label_and_wide_gaps_are_cells() {
+        // Drawn out of order: the label first, then its box to its left.
+        let t = page(&[
+            (40.0, 100.0, "Sim"),
+            (28.0, 100.0, "☒"),
+            (200.0, 100.0, "Não"),
+            (188.0, 100.0, "☐"),
+        ]);
+        assert_eq!(t, "☒ Sim\t☐ Não\n");
+    }
+
+    #[test]
+    fn values_under_labels_land_in_their_columns() {
+        let t = page(&[
+            (20.0, 100.0, "Colaborador"),
+            (200.0, 100.0, "Data"),
+            (300.0, 100.0, "UF"),
+            (200.0, 112.0, "14/05/2021"),
+        ]);
+        assert_eq!(t, "Colaborador\tData\tUF\n\t14/05/2021\n");
+    }
+
+    #[test]
+    fn a_big_vertical_gap_is_a_blank_line() {
+        let t = page(&[
+            (20.0, 100.0, "Obs. Geral"),
+            (20.0, 112.0, "texto"),
+            (20.0, 160.0, "Agata B. Gomes"),
+        ]);
+        assert_eq!(t, "Obs. Geral\ntexto\n\nAgata B. Gomes\n");
+    }
+
+    #[test]
+    fn a_line_that_runs_to_the_margin_wraps() {
+        let long = "palavra ".repeat(10);
+        let t = page(&[
+            (20.0, 100.0, long.trim()),
+            (20.0, 112.0, "continua aqui"),
+            (20.0, 124.0, long.trim()),
+        ]);
+        let first = t.lines().next().unwrap();
+        assert!(first.ends_with(WRAP), "{t:?}");
+        assert!(
+            !t.lines().nth(1).unwrap().ends_with(WRAP),
+            "a short line ends its paragraph"
+        );
+    }
+}

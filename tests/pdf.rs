@@ -1,0 +1,259 @@
+//! PDF input: the same records as text exports, fillable forms, broken and
+//! hostile files isolated in worker processes.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
+
+use common::{assert_same, load};
+use formsift::input::pdf::worker::PdfSettings;
+use formsift::input::Source;
+use formsift::pipeline::{process_with, Options};
+use formsift::{Record, Template};
+use serde_json::Value;
+
+fn options(exe: &str, timeout_secs: u64) -> Options {
+    Options {
+        pdf: PdfSettings {
+            exe: PathBuf::from(exe),
+            timeout: Duration::from_secs(timeout_secs),
+            memory_mb: 1024,
+        },
+    }
+}
+
+/// Records of a file, with formsift's own PDF workers.
+fn read(path: &str) -> Vec<Record> {
+    process_with(
+        &Template::default_template(),
+        &Source::File(path.into()),
+        &options(env!("CARGO_BIN_EXE_formsift"), 20),
+    )
+}
+
+fn fields(r: &Record) -> Value {
+    Value::Object(r.fields.clone().expect("a form record"))
+}
+
+#[test]
+fn every_generator_gives_the_same_record() {
+    let want = load("fixtures/pdf/form.expected.json");
+    for file in [
+        "form_sdt",
+        "form_wingdings",
+        "fpdf2_dejavu",
+        "reportlab_acroform",
+        "enc_rc4_40_emptyuser",
+    ] {
+        let path = format!("fixtures/pdf/{file}.pdf");
+        let got = read(&path);
+        assert_eq!(got.len(), 1, "{path}");
+        let r = &got[0];
+        assert_same(&fields(r), &want, &path);
+        assert_eq!(
+            r.revision.as_deref(),
+            Some("v3"),
+            "{path}: 'Setor responsável'"
+        );
+        let codes: Vec<&str> = r.issues.iter().map(|i| i.code.as_str()).collect();
+        // The form's CNPJ has a wrong check digit (…/0001-95 would be right).
+        assert_eq!(codes, ["invalid_check_digit"], "{path}: {:?}", r.issues);
+        assert!(r.unplaced.is_empty(), "{path}: {:?}", r.unplaced);
+    }
+}
+
+#[test]
+fn the_seed_printed_to_pdf_reads_like_the_seed() {
+    let pdf = &read("fixtures/pdf/seed000.pdf")[0];
+    let text = load("fixtures/seeds/000_e79935e713eb578e.expected.json");
+    assert_same(&fields(pdf), &text["fields"], "seed000.pdf");
+    let codes = |issues: &[Value]| {
+        issues
+            .iter()
+            .map(|i| i["code"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let pdf_issues: Vec<Value> = pdf
+        .issues
+        .iter()
+        .map(|i| serde_json::to_value(i).unwrap())
+        .collect();
+    assert_eq!(
+        codes(&pdf_issues),
+        codes(text["issues"].as_array().unwrap())
+    );
+    assert!(pdf.unplaced.is_empty(), "{:?}", pdf.unplaced);
+}
+
+#[test]
+fn a_symbol_font_without_unicode_map_gives_unknown_marks() {
+    let r = &read("fixtures/pdf/form_wingdings_noToUnicode.pdf")[0];
+    let f = fields(r);
+    for group in [
+        "atende_outros_convenios",
+        "status_retencao",
+        "motivo_desligamento",
+        "necessario_abertura_protocolo",
+        "setor_responsavel",
+    ] {
+        assert_eq!(f[group], Value::Null, "{group}");
+        assert!(
+            r.issues
+                .iter()
+                .any(|i| i.code == "mark_unreadable" && i.field.as_deref() == Some(group)),
+            "{group}: a warning"
+        );
+    }
+    assert_eq!(f["colaborador"], "Agata B. Gomes", "the text itself reads");
+    assert!(!r.complete);
+}
+
+#[test]
+fn fifty_forms_in_one_pdf_give_fifty_records() {
+    let got = read("fixtures/pdf/fifty_forms.pdf");
+    assert_eq!(got.len(), 50);
+    let want = load("fixtures/pdf/form.expected.json");
+    for (i, r) in got.iter().enumerate() {
+        assert_eq!(r.form_index, Some(i + 1));
+        assert_same(&fields(r), &want, &format!("form {}", i + 1));
+    }
+}
+
+#[test]
+fn broken_and_hostile_pdfs_give_their_error_code() {
+    for (file, code) in [
+        ("adv_parent_cycle", "pdf_crashed"),
+        ("adv_xobject_cycle", "pdf_crashed"),
+        ("bad_empty", "empty"),
+        ("bad_notpdf", "pdf_invalid"),
+        ("bad_truncated_2k", "pdf_invalid"),
+        ("enc_aes256_userpw", "pdf_encrypted"),
+        ("scan_no_text", "no_text_layer"),
+        ("not_the_form", "no_text_layer"),
+    ] {
+        let path = format!("fixtures/pdf/{file}.pdf");
+        let got = read(&path);
+        assert_eq!(got.len(), 1, "{path}");
+        let e = got[0]
+            .error
+            .as_ref()
+            .unwrap_or_else(|| panic!("{path}: an error record"));
+        assert_eq!(e.code, code, "{path}: {}", e.message);
+        assert!(
+            e.message.starts_with(&path),
+            "{path}: the message names the file"
+        );
+        assert!(
+            !e.message.contains("panicked") && !e.message.contains("RUST_BACKTRACE"),
+            "{}",
+            e.message
+        );
+    }
+}
+
+#[test]
+fn a_worker_that_hangs_crashes_or_runs_out_of_memory_fails_one_file_only() {
+    let t = Template::default_template();
+    let form = Source::File("fixtures/pdf/form_sdt.pdf".into());
+    for (script, code) in [
+        ("hang", "pdf_timeout"),
+        ("crash", "pdf_crashed"),
+        ("oom", "pdf_too_large"),
+    ] {
+        let exe = format!("fixtures/pdf-workers/{script}.sh");
+        let got = process_with(&t, &form, &options(&exe, 1));
+        let e = got[0]
+            .error
+            .as_ref()
+            .unwrap_or_else(|| panic!("{script}: an error record"));
+        assert_eq!(e.code, code, "{script}: {}", e.message);
+    }
+    // The next file, with a working worker, reads as usual.
+    let ok = process_with(&t, &form, &options(env!("CARGO_BIN_EXE_formsift"), 20));
+    assert_eq!(
+        ok[0].fields.as_ref().unwrap()["colaborador"],
+        "Agata B. Gomes"
+    );
+}
+
+#[test]
+fn a_batch_mixing_broken_and_good_files_gives_every_good_record() {
+    let o = Command::new(env!("CARGO_BIN_EXE_formsift"))
+        .args([
+            "extract",
+            "-q",
+            "-j2",
+            "--pdf-timeout",
+            "20",
+            "fixtures/pdf/adv_xobject_cycle.pdf",
+            "fixtures/pdf/form_sdt.pdf",
+            "fixtures/pdf/bad_truncated_2k.pdf",
+            "fixtures/seeds/002_c1c58cae090523cb.txt",
+            "fixtures/pdf/adv_parent_cycle.pdf",
+            "fixtures/pdf/fpdf2_dejavu.pdf",
+            "fixtures/pdf/enc_aes256_userpw.pdf",
+            "fixtures/pdf/reportlab_acroform.pdf",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        o.stderr.is_empty(),
+        "no panic message: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let records: Vec<Value> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let summary: Vec<(String, String)> = records
+        .iter()
+        .map(|r| {
+            let source = r["source"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string();
+            let outcome = match &r["error"] {
+                Value::Object(e) => e["code"].as_str().unwrap().to_string(),
+                _ => r["fields"]["colaborador"]
+                    .as_str()
+                    .unwrap_or("-")
+                    .to_string(),
+            };
+            (source, outcome)
+        })
+        .collect();
+    let want = [
+        ("adv_xobject_cycle.pdf", "pdf_crashed"),
+        ("form_sdt.pdf", "Agata B. Gomes"),
+        ("bad_truncated_2k.pdf", "pdf_invalid"),
+        ("002_c1c58cae090523cb.txt", "-"),
+        ("adv_parent_cycle.pdf", "pdf_crashed"),
+        ("fpdf2_dejavu.pdf", "Agata B. Gomes"),
+        ("enc_aes256_userpw.pdf", "pdf_encrypted"),
+        ("reportlab_acroform.pdf", "Agata B. Gomes"),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(summary, want);
+}
+
+#[test]
+fn a_broken_xref_or_startxref_is_rebuilt() {
+    for file in ["broken_startxref", "broken_xref_offsets"] {
+        let path = format!("fixtures/pdf/{file}.pdf");
+        let r = &read(&path)[0];
+        assert!(r.error.is_none(), "{path}: {:?}", r.error);
+        let f = fields(r);
+        assert_eq!(f["colaborador"], "Maria Luiza", "{path}");
+        assert_eq!(f["data"], "2025-02-13", "{path}");
+    }
+}
