@@ -68,6 +68,9 @@ pub struct InputArgs {
     /// Seconds a PDF may take to parse before it is stopped (pdf_timeout).
     #[arg(long, value_name = "SECS", default_value_t = 30.0, value_parser = positive_seconds)]
     pub pdf_timeout: f64,
+    /// Files larger than this many bytes are refused (too_large).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::input::MAX_BYTES)]
+    pub max_bytes: u64,
     /// Megabytes of memory a PDF may take to parse (pdf_too_large).
     #[arg(long, value_name = "MB", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(64..))]
     pub pdf_memory: u64,

@@ -88,6 +88,7 @@ impl Config {
                     memory_mb: input.pdf_memory,
                     ..Default::default()
                 },
+                max_bytes: input.max_bytes,
             },
         })
     }

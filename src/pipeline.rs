@@ -14,10 +14,21 @@ use crate::template::Template;
 use crate::validate;
 
 /// How documents are read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Limits of the PDF workers.
     pub pdf: PdfSettings,
+    /// Larger files are refused with a `too_large` record.
+    pub max_bytes: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            pdf: PdfSettings::default(),
+            max_bytes: crate::input::MAX_BYTES,
+        }
+    }
 }
 
 /// Reads one document into its records (one per form), never failing: a
@@ -48,14 +59,14 @@ pub fn process_with(t: &Template, source: &Source, opts: &Options) -> Vec<Record
 }
 
 fn process_inner(t: &Template, source: &Source, name: &str, opts: &Options) -> Vec<Record> {
-    let bytes = match source.read() {
+    let bytes = match source.read(opts.max_bytes) {
         Ok(b) => b,
         Err(e) => {
             return vec![Record::failed(
                 name,
                 &t.name,
                 read_error_code(&e),
-                format!("{name}: cannot read: {e}"),
+                format!("{name}: cannot read: {}", describe(&e)),
             )]
         }
     };
@@ -63,11 +74,21 @@ fn process_inner(t: &Template, source: &Source, name: &str, opts: &Options) -> V
 }
 
 fn read_error_code(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind;
     match e.kind() {
-        std::io::ErrorKind::NotFound => "not_found",
-        std::io::ErrorKind::PermissionDenied => "permission_denied",
-        _ if e.raw_os_error() == Some(21) => "is_a_directory",
+        ErrorKind::NotFound => "not_found",
+        ErrorKind::PermissionDenied => "permission_denied",
+        ErrorKind::IsADirectory => "is_a_directory",
+        ErrorKind::FileTooLarge => "too_large",
         _ => "unreadable",
+    }
+}
+
+fn describe(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file (or a link to nothing)".to_string(),
+        std::io::ErrorKind::IsADirectory => "this is a folder, not a file".to_string(),
+        _ => e.to_string(),
     }
 }
 
@@ -151,6 +172,7 @@ pub fn process_bytes_with(t: &Template, name: &str, bytes: &[u8], opts: &Options
             }
             let (fields, more) = normalize::fields(t, &raw);
             let options_seen = normalize::options_seen(t, &raw);
+            let provenance = Some(normalize::provenance(t, &raw));
             issues.extend(more);
             let rules = validate::validate(t, &raw, &fields, &issues);
             issues.extend(rules);
@@ -168,6 +190,7 @@ pub fn process_bytes_with(t: &Template, name: &str, bytes: &[u8], opts: &Options
                     .into_iter()
                     .map(|(line, text)| Unplaced { line, text })
                     .collect(),
+                provenance,
                 error: None,
                 options_seen,
             }

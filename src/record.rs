@@ -82,6 +82,10 @@ pub struct Record {
     pub fields: Option<Map<String, Value>>,
     pub issues: Vec<Issue>,
     pub unplaced: Vec<Unplaced>,
+    /// Where each value came from (`{"line", "raw"}` by key); absent for a
+    /// failed document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Map<String, Value>>,
     /// Set only for a document that could not be read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<Failure>,
@@ -103,6 +107,7 @@ impl Record {
             fields: None,
             issues: Vec::new(),
             unplaced: Vec::new(),
+            provenance: None,
             error: Some(Failure {
                 code: code.to_string(),
                 message,

@@ -21,6 +21,7 @@ fn options(exe: &str, timeout_secs: u64) -> Options {
             timeout: Duration::from_secs(timeout_secs),
             memory_mb: 1024,
         },
+        ..Options::default()
     }
 }
 

@@ -117,9 +117,12 @@ pub(crate) fn read_options(group: &Field, line: &Line, from: usize, to: usize) -
     let mut covered: Vec<(usize, usize)> = Vec::new();
     let mut prev_end = from;
     for &(start, end, option) in &spans {
-        let mark_at = marks.iter().enumerate().rev().find(|(_, m)| {
-            m.start >= prev_end && m.end <= start && line.clean[m.end..start].trim().is_empty()
-        });
+        // The last mark that ends before the option (marks are in order).
+        let before = marks.partition_point(|m| m.end <= start);
+        let mark_at = before
+            .checked_sub(1)
+            .map(|i| (i, &marks[i]))
+            .filter(|(_, m)| m.start >= prev_end && line.clean[m.end..start].trim().is_empty());
         let (mark, raw_start) = match mark_at {
             Some((i, m)) => {
                 used[i] = true;

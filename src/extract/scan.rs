@@ -9,6 +9,8 @@
 //! A label already used in its row is text, not a label. Whatever no field
 //! takes is kept in `unplaced` with its line number.
 
+use std::collections::HashSet;
+
 use super::marks;
 use super::{Entry, Note, RawForm, Slot};
 use crate::input::Line;
@@ -65,6 +67,8 @@ struct Scanner<'t> {
     pending: Pending,
     /// The end of a wrapped option line, to read with the next line.
     carry: Option<(usize, String)>,
+    /// `(list, number)` of the entries opened so far.
+    entry_keys: HashSet<(FieldId, u32)>,
 }
 
 /// Reads the lines of one form.
@@ -84,6 +88,7 @@ pub(super) fn scan(t: &Template, lines: &[Line], titled: bool) -> RawForm {
         ctx: None,
         pending: Pending::None,
         carry: None,
+        entry_keys: HashSet::new(),
     };
     let mut title_seen = !titled;
     for line in lines {
@@ -319,18 +324,20 @@ impl Scanner<'_> {
         let mut out: Vec<Tok> = Vec::new();
         let mut line_row: Option<usize> = None;
         let mut line_entry: Option<(FieldId, usize)> = None;
-        let mut heads_here: Vec<(FieldId, u32)> = Vec::new();
+        let mut heads_here: HashSet<(FieldId, u32)> = HashSet::new();
+        let mut taken_here: HashSet<(FieldId, Option<usize>)> = HashSet::new();
+        // For each label, the row of the next label only one field prints.
+        let mut next_unique: Vec<Option<usize>> = vec![None; spans.len()];
+        for i in (0..spans.len().saturating_sub(1)).rev() {
+            next_unique[i] = self.unique_row(spans[i + 1].2).or(next_unique[i + 1]);
+        }
         for (i, &(fs, fe, li)) in spans.iter().enumerate() {
             let label = &self.t.labels[li];
             let field = if label.fields.len() == 1 {
                 label.fields[0]
             } else {
                 let row = line_row
-                    .or_else(|| {
-                        spans[i + 1..]
-                            .iter()
-                            .find_map(|&(_, _, l)| self.unique_row(l))
-                    })
+                    .or_else(|| next_unique[i])
                     .or(self.ctx.map(|c| c.0));
                 match row.and_then(|r| {
                     label
@@ -347,17 +354,11 @@ impl Scanner<'_> {
             let def = &self.t.fields[field];
             let target = if def.kind == Kind::List {
                 let number = list_number(label, &folded.text[fs..fe])
-                    .unwrap_or(self.entries_of(field) as u32 + 1);
-                let exists = self
-                    .form
-                    .entries
-                    .iter()
-                    .any(|e| e.list == field && e.number == number)
-                    || heads_here.contains(&(field, number));
-                if exists {
+                    .unwrap_or(self.entry_keys.iter().filter(|k| k.0 == field).count() as u32 + 1);
+                if self.entry_keys.contains(&(field, number)) || !heads_here.insert((field, number))
+                {
                     continue;
                 }
-                heads_here.push((field, number));
                 line_entry = Some((field, usize::MAX));
                 Target::Head {
                     list: field,
@@ -372,15 +373,7 @@ impl Scanner<'_> {
                     },
                 };
                 let used = entry != usize::MAX && self.form.entries[entry].labels[field].is_some();
-                if used
-                    || out.iter().any(|t| {
-                        t.target
-                            == Target::Field {
-                                field,
-                                entry: Some(entry),
-                            }
-                    })
-                {
+                if used || !taken_here.insert((field, Some(entry))) {
                     continue;
                 }
                 Target::Field {
@@ -388,11 +381,7 @@ impl Scanner<'_> {
                     entry: Some(entry),
                 }
             } else {
-                if self.form.labels[field].is_some()
-                    || out
-                        .iter()
-                        .any(|t| matches!(t.target, Target::Field { field: f, .. } if f == field))
-                {
+                if self.form.labels[field].is_some() || !taken_here.insert((field, None)) {
                     continue;
                 }
                 Target::Field { field, entry: None }
@@ -409,10 +398,6 @@ impl Scanner<'_> {
             [f] => Some(self.t.fields[*f].row),
             _ => None,
         }
-    }
-
-    fn entries_of(&self, list: FieldId) -> usize {
-        self.form.entries.iter().filter(|e| e.list == list).count()
     }
 
     /// Applies a label line: each label takes the text after it.
@@ -471,6 +456,7 @@ impl Scanner<'_> {
         for tok in toks.iter_mut() {
             match &mut tok.target {
                 Target::Head { list, number } => {
+                    self.entry_keys.insert((*list, *number));
                     self.form.entries.push(Entry {
                         list: *list,
                         number: *number,

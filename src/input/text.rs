@@ -41,12 +41,60 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, NotText> {
         return decode_utf16_without_bom(bytes);
     }
     match std::str::from_utf8(bytes) {
+        Ok(s) if looks_double_encoded(s) => Ok(repair_double_encoding(s)),
         Ok(s) => Ok(Decoded {
             text: s.to_string(),
             encoding: UTF_8.name(),
             warning: None,
         }),
         Err(_) => Ok(decode_legacy(bytes)),
+    }
+}
+
+/// UTF-8 read as Windows-1252 and saved as UTF-8 again: "RetenÃ§Ã£o".
+fn looks_double_encoded(s: &str) -> bool {
+    const HIGH_1252: &str = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ";
+    let mut hits = 0;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next_is_continuation = chars
+            .peek()
+            .is_some_and(|n| ('\u{80}'..='\u{bf}').contains(n) || HIGH_1252.contains(*n));
+        if matches!(c, 'Ã' | 'Â' | 'â') && next_is_continuation {
+            hits += 1;
+            if hits >= 2 {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Undoes double encoding when the whole text goes back to valid UTF-8;
+/// otherwise keeps the text and warns.
+fn repair_double_encoding(s: &str) -> Decoded {
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(s);
+    if !unmappable {
+        if let Ok(fixed) = String::from_utf8(bytes.into_owned()) {
+            if !looks_double_encoded(&fixed) {
+                return Decoded {
+                    text: fixed,
+                    encoding: UTF_8.name(),
+                    warning: Some((
+                        "encoding_repaired",
+                        "double-encoded UTF-8 (\"Ã§\" for \"ç\"): decoded once more".into(),
+                    )),
+                };
+            }
+        }
+    }
+    Decoded {
+        text: s.to_string(),
+        encoding: UTF_8.name(),
+        warning: Some((
+            "mojibake",
+            "the text looks double-encoded (\"Ã§\" for \"ç\") and could not be repaired: labels may be missed".into(),
+        )),
     }
 }
 
@@ -191,6 +239,33 @@ mod tests {
         assert!(d.text.starts_with("☒ Sim ☐ Não"));
         assert_eq!(d.encoding, "UTF-8");
         assert!(d.warning.unwrap().1.contains("1 invalid"));
+    }
+
+    #[test]
+    fn double_encoded_utf8_is_repaired_and_noted() {
+        let good = "Formulário - Processo de Retenção ☐";
+        let twice: String = good
+            .bytes()
+            .map(|b| {
+                encoding_rs::WINDOWS_1252
+                    .decode_without_bom_handling(&[b])
+                    .0
+                    .into_owned()
+            })
+            .collect();
+        assert!(twice.starts_with("FormulÃ¡rio"));
+        let d = decode(twice.as_bytes()).unwrap();
+        assert_eq!(d.text, good);
+        assert_eq!(d.warning.unwrap().0, "encoding_repaired");
+        // Mixed with text that cannot go back: kept, and warned.
+        let mixed = format!("{twice} e ☒ correto");
+        let d = decode(mixed.as_bytes()).unwrap();
+        assert_eq!(d.text, mixed);
+        assert_eq!(d.warning.unwrap().0, "mojibake");
+        assert!(decode("Não, Ângela, Âmbar".as_bytes())
+            .unwrap()
+            .warning
+            .is_none());
     }
 
     #[test]

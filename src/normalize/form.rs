@@ -23,6 +23,54 @@ pub fn fields(t: &Template, raw: &RawForm) -> (Map<String, Value>, Vec<Issue>) {
     (out, issues)
 }
 
+/// Where each value came from: `{"cpf": {"line": 7, "raw": "529982247-25"}}`.
+/// Blocks give their first and last line; checkbox groups the boxes that
+/// decided them (checked or unreadable ones).
+pub fn provenance(t: &Template, raw: &RawForm) -> Map<String, Value> {
+    let mut out = Map::new();
+    for &id in &t.top {
+        if let Some(slot) = &raw.slots[id] {
+            out.insert(t.fields[id].key.clone(), origin(slot));
+        }
+    }
+    for e in &raw.entries {
+        for &child in &t.fields[e.list].children {
+            if let Some(slot) = &e.slots[child] {
+                out.insert(t.fields[child].path(t, Some(e.number)), origin(slot));
+            }
+        }
+    }
+    out
+}
+
+fn origin(slot: &Slot) -> Value {
+    let line = slot.line();
+    match slot {
+        Slot::Text { text, .. } => serde_json::json!({"line": line, "raw": text}),
+        Slot::Block { lines, .. } => {
+            let last = lines.iter().map(|(n, _)| *n).max().unwrap_or(line);
+            serde_json::json!({"line": line, "last_line": last})
+        }
+        Slot::Options { hits, .. } => {
+            let deciding: Vec<&str> = hits
+                .iter()
+                .filter(|h| h.mark != Some(Mark::Unchecked))
+                .map(|h| h.raw.as_str())
+                .collect();
+            let raw = if deciding.is_empty() {
+                format!("{} box(es), none checked", hits.len())
+            } else {
+                deciding.join("  ")
+            };
+            serde_json::json!({"line": line, "raw": raw})
+        }
+        Slot::Counts { cells, .. } => {
+            let raw: Vec<String> = cells.iter().map(|(_, n, _)| n.clone()).collect();
+            serde_json::json!({"line": line, "raw": raw.join(" ")})
+        }
+    }
+}
+
 /// For each multiple-choice group in the form: which of its options were
 /// printed. An option a form does not print has no state (neither 0 nor 1).
 pub fn options_seen(t: &Template, raw: &RawForm) -> std::collections::BTreeMap<String, Vec<bool>> {

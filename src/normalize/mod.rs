@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-pub use form::{fields, options_seen};
+pub use form::{fields, options_seen, provenance};
 pub use ids::{cnpj, cpf, Checked};
 pub use uf::uf;
 
