@@ -81,6 +81,10 @@ pub struct RawForm {
     pub entries: Vec<Entry>,
     /// Lines (or parts of lines) that belong to no field.
     pub unplaced: Vec<(usize, String)>,
+    /// Every piece of text the form's fields (or `unplaced`) took, by line:
+    /// labels, values, boxes, notes, printed instructions. Proves that
+    /// nothing a line said was dropped.
+    pub accounted: Vec<(usize, String)>,
     pub notes: Vec<Note>,
 }
 

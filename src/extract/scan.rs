@@ -83,6 +83,7 @@ pub(super) fn scan(t: &Template, lines: &[Line], titled: bool) -> RawForm {
             labels: vec![None; t.fields.len()],
             entries: Vec::new(),
             unplaced: Vec::new(),
+            accounted: Vec::new(),
             notes: Vec::new(),
         },
         ctx: None,
@@ -94,6 +95,7 @@ pub(super) fn scan(t: &Template, lines: &[Line], titled: bool) -> RawForm {
     for line in lines {
         if !title_seen && super::is_title(t, line) {
             title_seen = true;
+            s.form.accounted.push((line.no, line.clean.clone()));
             continue;
         }
         if line.is_blank() {
@@ -195,6 +197,7 @@ impl Scanner<'_> {
                 wrap,
             } if !starts_row => {
                 let text = (line.no, line.clean.trim().to_string());
+                self.form.accounted.push(text.clone());
                 let lines = if gap {
                     Some(&mut tentative)
                 } else {
@@ -284,6 +287,7 @@ impl Scanner<'_> {
 
     fn unplace(&mut self, no: usize, text: &str) {
         if !text.trim().is_empty() {
+            self.form.accounted.push((no, text.trim().to_string()));
             self.form.unplaced.push((no, text.trim().to_string()));
         }
     }
@@ -415,6 +419,8 @@ impl Scanner<'_> {
         let n = toks.len();
         for i in 0..n {
             let tok = toks[i];
+            let label_start = self.box_mark(&tok, line, 0).map_or(tok.start, |m| m.start);
+            self.form.accounted.push((line.no, clean[label_start..tok.end].to_string()));
             let mut seg_end = toks.get(i + 1).map_or(clean.len(), |t| t.start);
             if let Some(next) = toks.get(i + 1) {
                 if let Some(m) = self.box_mark(next, line, tok.end) {
@@ -553,7 +559,10 @@ impl Scanner<'_> {
                 true
             }
             _ if def.block => {
-                let text = strip_ignored(def, line, tok.end, seg_end);
+                let (text, ignored) = strip_ignored(def, line, tok.end, seg_end);
+                for piece in ignored {
+                    self.form.accounted.push((line.no, piece));
+                }
                 let lines = if text.is_empty() {
                     vec![]
                 } else {
@@ -582,6 +591,7 @@ impl Scanner<'_> {
                 if value.is_empty() {
                     return false;
                 }
+                self.form.accounted.push((line.no, seg.trim().to_string()));
                 set_slot(
                     &mut self.form,
                     place,
@@ -603,7 +613,12 @@ impl Scanner<'_> {
         let cut = carry.1.len();
         let read = marks::read_options(&self.t.fields[place.0], &joined, 0, joined.clean.len());
         let across = read.hits.iter().any(|h| h.span.0 < cut && h.span.1 > cut);
-        across && self.group_line(place, &joined, 0, joined.clean.len())
+        if across && self.group_line(place, &joined, 0, joined.clean.len()) {
+            // The joined reading accounts for this line too.
+            self.form.accounted.push((line.no, line.clean.clone()));
+            return true;
+        }
+        false
     }
 
     /// Reads options of a group from `line.clean[from..to]`; false when
@@ -614,6 +629,7 @@ impl Scanner<'_> {
         if read.hits.is_empty() {
             return false;
         }
+        self.form.accounted.extend(read.taken.into_iter().map(|t| (line.no, t)));
         for text in read.leftover {
             self.unplace(line.no, &text);
         }
@@ -679,6 +695,7 @@ impl Scanner<'_> {
                 }
                 Target::Field { field, entry } => {
                     let value = value_text(&line.clean[s..e]);
+                    self.form.accounted.push((line.no, line.clean[s..e].trim().to_string()));
                     if !value.is_empty() {
                         set_slot(
                             &mut self.form,
@@ -725,10 +742,12 @@ impl Scanner<'_> {
                 continue;
             };
             used[i] = true;
+            self.form.accounted.push((line.no, cell.to_string()));
             if i > 0 {
                 let before = line.clean[cells[i - 1].0..cells[i - 1].1].trim();
                 if !before.is_empty() && !used[i - 1] {
                     used[i - 1] = true;
+                    self.form.accounted.push((line.no, before.to_string()));
                     found.push((opt, before.to_string(), line.no));
                 }
             }
@@ -796,17 +815,24 @@ fn lead_is_blank(clean: &str, start: usize) -> bool {
 }
 
 /// The value after a label: without the colon and white space around it.
-fn value_text(seg: &str) -> &str {
+fn value_text(seg: &str) -> std::borrow::Cow<'_, str> {
     let v = seg.trim().trim_start_matches(':').trim_start();
     // "CRO - 12345": a dash then a space separates; "-2" is a value.
-    match v.strip_prefix(['-', '–']) {
+    let v = match v.strip_prefix(['-', '–']) {
         Some(rest) if rest.starts_with(char::is_whitespace) || rest.is_empty() => rest.trim(),
         _ => v.trim(),
+    };
+    // Control characters are junk of the export, not part of a value.
+    if v.contains(|c: char| c.is_control()) {
+        v.chars().filter(|c| !c.is_control()).collect::<String>().into()
+    } else {
+        v.into()
     }
 }
 
-/// Block text after its label, without the printed instructions.
-fn strip_ignored(def: &crate::template::Field, line: &Line, from: usize, to: usize) -> String {
+/// Block text after its label, without the printed instructions (given
+/// back apart).
+fn strip_ignored(def: &crate::template::Field, line: &Line, from: usize, to: usize) -> (String, Vec<String>) {
     let mut covered: Vec<(usize, usize)> = Vec::new();
     for re in &def.ignore {
         for m in re.find_iter(&line.folded.text) {
@@ -819,8 +845,9 @@ fn strip_ignored(def: &crate::template::Field, line: &Line, from: usize, to: usi
             }
         }
     }
+    let ignored = covered.iter().map(|&(s, e)| line.clean[s..e].to_string()).collect();
     let rest = marks::uncovered(&line.clean, from, to, &mut covered).join(" ");
-    value_text(&rest).to_string()
+    (value_text(&rest).to_string(), ignored)
 }
 
 /// Table cells: split on tabs (an empty cell keeps its tab), or else on runs
@@ -869,6 +896,11 @@ fn slot_mut(form: &mut RawForm, (field, entry): Place) -> Option<&mut Slot> {
 }
 
 fn set_slot(form: &mut RawForm, (field, entry): Place, slot: Slot) {
+    match &slot {
+        Slot::Text { line, text } => form.accounted.push((*line, text.clone())),
+        Slot::Block { lines, .. } => form.accounted.extend(lines.iter().cloned()),
+        _ => {}
+    }
     match entry {
         Some(e) => form.entries[e].slots[field] = Some(slot),
         None => form.slots[field] = Some(slot),

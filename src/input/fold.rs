@@ -9,7 +9,10 @@ use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 #[inline]
 pub fn fold_char(c: char, out: &mut String) {
     if c.is_ascii() {
-        out.push(c);
+        // Control characters (junk in an export) do not break a label.
+        if !c.is_ascii_control() || c == '\t' {
+            out.push(c);
+        }
         return;
     }
     match c {
@@ -45,7 +48,7 @@ pub struct Folded {
 impl Folded {
     /// Folds `clean`, remembering where each folded byte came from.
     pub fn new(clean: &str) -> Self {
-        if clean.is_ascii() {
+        if clean.bytes().all(|b| b.is_ascii() && (!b.is_ascii_control() || b == b'\t')) {
             return Folded {
                 text: clean.to_string(),
                 map: None,
@@ -111,6 +114,7 @@ mod tests {
         assert_eq!(fold("a\u{a0}b"), "a b");
         assert_eq!(fold("ＣＰＦ"), "CPF");
         assert_eq!(fold("☒ Sim ☐ Não"), "☒ Sim ☐ Nao");
+        assert_eq!(fold("Colab\u{7}orador\tData"), "Colaborador\tData");
     }
 
     #[test]
