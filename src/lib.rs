@@ -26,6 +26,7 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod input;
+pub mod interrupt;
 pub mod normalize;
 pub mod output;
 pub mod pipeline;
@@ -136,13 +137,17 @@ fn write_file(
         .prefix(".formsift-")
         .tempfile_in(dir)
         .map_err(err)?;
-    {
+    interrupt::writing(Some(tmp.path().to_path_buf()));
+    let written = (|| {
         let mut out = BufWriter::with_capacity(1 << 16, tmp.as_file());
-        write_all(&mut out).map_err(err)?;
-        out.flush().map_err(err)?;
-    }
-    tmp.persist(path).map_err(|e| err(e.error))?;
-    Ok(())
+        write_all(&mut out)?;
+        out.flush()
+    })();
+    let result = written
+        .map_err(err)
+        .and_then(|()| tmp.persist(path).map(|_| ()).map_err(|e| err(e.error)));
+    interrupt::writing(None);
+    result
 }
 
 #[cfg(test)]

@@ -14,6 +14,9 @@ fn main() {
         }
     }));
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::PdfWorker { .. }) {
+        formsift::interrupt::install();
+    }
     let status = match cli.command {
         Command::Extract(args) => Config::extract(&args).and_then(|c| formsift::run(&c)),
         Command::Validate(args) => Config::validate(&args).and_then(|c| formsift::run(&c)),

@@ -30,12 +30,18 @@ fn fixtures(dir: &str) -> Vec<PathBuf> {
 /// Lines whose letters and digits are not all accounted for.
 fn unaccounted(t: &Template, text: &str) -> Vec<(usize, String)> {
     let lines = split_lines(text);
-    let pieces: Vec<(usize, String)> = extract::extract(t, &lines).into_iter().flat_map(|f| f.accounted).collect();
+    let pieces: Vec<(usize, String)> = extract::extract(t, &lines)
+        .into_iter()
+        .flat_map(|f| f.accounted)
+        .collect();
     leftovers(&lines, pieces)
 }
 
 /// Cuts each piece out of its line; gives the lines with letters or digits left.
-fn leftovers(lines: &[formsift::input::Line], pieces: Vec<(usize, String)>) -> Vec<(usize, String)> {
+fn leftovers(
+    lines: &[formsift::input::Line],
+    pieces: Vec<(usize, String)>,
+) -> Vec<(usize, String)> {
     let mut by_line: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     for (no, piece) in pieces {
         by_line.entry(no).or_default().push(piece);
@@ -59,7 +65,9 @@ fn leftovers(lines: &[formsift::input::Line], pieces: Vec<(usize, String)>) -> V
 
 fn check(t: &Template, path: &Path) -> Option<String> {
     let bytes = std::fs::read(path).unwrap();
-    let Ok(decoded) = decode(&bytes) else { return None };
+    let Ok(decoded) = decode(&bytes) else {
+        return None;
+    };
     let missing = unaccounted(t, &decoded.text);
     (!missing.is_empty()).then(|| format!("{}: {missing:?}", path.display()))
 }
@@ -71,7 +79,11 @@ fn every_line_of_every_text_fixture_is_accounted_for() {
     let mut failures = Vec::new();
     let mut checked = 0;
     for path in fixtures("fixtures") {
-        let t = if path.to_string_lossy().contains("ficha-cadastro") { &ficha } else { &retention };
+        let t = if path.to_string_lossy().contains("ficha-cadastro") {
+            &ficha
+        } else {
+            &retention
+        };
         checked += 1;
         failures.extend(check(t, &path));
     }
@@ -96,6 +108,10 @@ fn the_check_catches_a_dropped_piece() {
 
 #[test]
 fn a_template_that_knows_little_still_accounts_for_every_line() {
-    let t = Template::from_toml("name='t'\ntitle='formulario'\n[[field]]\nkey='a'\nlabel='alfa'\n", "t").unwrap();
+    let t = Template::from_toml(
+        "name='t'\ntitle='formulario'\n[[field]]\nkey='a'\nlabel='alfa'\n",
+        "t",
+    )
+    .unwrap();
     assert!(unaccounted(&t, "Formulario\nalfa 1\nbeta gama\n").is_empty());
 }

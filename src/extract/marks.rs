@@ -161,7 +161,10 @@ pub(crate) fn read_options(group: &Field, line: &Line, from: usize, to: usize) -
             }
         }
     }
-    out.taken = covered.iter().map(|&(s, e)| line.clean[s..e].to_string()).collect();
+    out.taken = covered
+        .iter()
+        .map(|&(s, e)| line.clean[s..e].to_string())
+        .collect();
     // Text after the last option: the start of an option whose label the
     // line wrapped, or stray text.
     let tail_start = covered

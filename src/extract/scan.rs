@@ -420,7 +420,9 @@ impl Scanner<'_> {
         for i in 0..n {
             let tok = toks[i];
             let label_start = self.box_mark(&tok, line, 0).map_or(tok.start, |m| m.start);
-            self.form.accounted.push((line.no, clean[label_start..tok.end].to_string()));
+            self.form
+                .accounted
+                .push((line.no, clean[label_start..tok.end].to_string()));
             let mut seg_end = toks.get(i + 1).map_or(clean.len(), |t| t.start);
             if let Some(next) = toks.get(i + 1) {
                 if let Some(m) = self.box_mark(next, line, tok.end) {
@@ -629,7 +631,9 @@ impl Scanner<'_> {
         if read.hits.is_empty() {
             return false;
         }
-        self.form.accounted.extend(read.taken.into_iter().map(|t| (line.no, t)));
+        self.form
+            .accounted
+            .extend(read.taken.into_iter().map(|t| (line.no, t)));
         for text in read.leftover {
             self.unplace(line.no, &text);
         }
@@ -695,7 +699,9 @@ impl Scanner<'_> {
                 }
                 Target::Field { field, entry } => {
                     let value = value_text(&line.clean[s..e]);
-                    self.form.accounted.push((line.no, line.clean[s..e].trim().to_string()));
+                    self.form
+                        .accounted
+                        .push((line.no, line.clean[s..e].trim().to_string()));
                     if !value.is_empty() {
                         set_slot(
                             &mut self.form,
@@ -824,7 +830,10 @@ fn value_text(seg: &str) -> std::borrow::Cow<'_, str> {
     };
     // Control characters are junk of the export, not part of a value.
     if v.contains(|c: char| c.is_control()) {
-        v.chars().filter(|c| !c.is_control()).collect::<String>().into()
+        v.chars()
+            .filter(|c| !c.is_control())
+            .collect::<String>()
+            .into()
     } else {
         v.into()
     }
@@ -832,7 +841,12 @@ fn value_text(seg: &str) -> std::borrow::Cow<'_, str> {
 
 /// Block text after its label, without the printed instructions (given
 /// back apart).
-fn strip_ignored(def: &crate::template::Field, line: &Line, from: usize, to: usize) -> (String, Vec<String>) {
+fn strip_ignored(
+    def: &crate::template::Field,
+    line: &Line,
+    from: usize,
+    to: usize,
+) -> (String, Vec<String>) {
     let mut covered: Vec<(usize, usize)> = Vec::new();
     for re in &def.ignore {
         for m in re.find_iter(&line.folded.text) {
@@ -845,7 +859,10 @@ fn strip_ignored(def: &crate::template::Field, line: &Line, from: usize, to: usi
             }
         }
     }
-    let ignored = covered.iter().map(|&(s, e)| line.clean[s..e].to_string()).collect();
+    let ignored = covered
+        .iter()
+        .map(|&(s, e)| line.clean[s..e].to_string())
+        .collect();
     let rest = marks::uncovered(&line.clean, from, to, &mut covered).join(" ");
     (value_text(&rest).to_string(), ignored)
 }

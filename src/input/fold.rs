@@ -48,7 +48,10 @@ pub struct Folded {
 impl Folded {
     /// Folds `clean`, remembering where each folded byte came from.
     pub fn new(clean: &str) -> Self {
-        if clean.bytes().all(|b| b.is_ascii() && (!b.is_ascii_control() || b == b'\t')) {
+        if clean
+            .bytes()
+            .all(|b| b.is_ascii() && (!b.is_ascii_control() || b == b'\t'))
+        {
             return Folded {
                 text: clean.to_string(),
                 map: None,

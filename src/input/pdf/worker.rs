@@ -35,8 +35,13 @@ pub struct PdfSettings {
 
 impl Default for PdfSettings {
     fn default() -> Self {
+        // FORMSIFT_PDF_WORKER names another worker program (for tests).
+        let exe = std::env::var_os("FORMSIFT_PDF_WORKER")
+            .map(PathBuf::from)
+            .or_else(|| std::env::current_exe().ok())
+            .unwrap_or_else(|| PathBuf::from("formsift"));
         PdfSettings {
-            exe: std::env::current_exe().unwrap_or_else(|_| PathBuf::from("formsift")),
+            exe,
             timeout: Duration::from_secs(30),
             memory_mb: 1024,
         }
@@ -60,6 +65,26 @@ struct Worker {
 
 thread_local! {
     static WORKER: RefCell<Option<Worker>> = const { RefCell::new(None) };
+}
+
+/// The process ids of the running workers, to stop them on an interrupt.
+static RUNNING: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+
+/// Kills every worker process (on Ctrl-C).
+pub fn stop_all() {
+    for pid in RUNNING.lock().unwrap_or_else(|p| p.into_inner()).drain(..) {
+        // SAFETY: kill only sends a signal to a process we started.
+        unsafe {
+            libc::kill(pid as libc::pid_t, libc::SIGKILL);
+        }
+    }
+}
+
+fn forget(pid: u32) {
+    RUNNING
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .retain(|&p| p != pid);
 }
 
 /// The text of a PDF, parsed in this thread's worker process.
@@ -103,6 +128,10 @@ impl Worker {
                     ),
                 )
             })?;
+        RUNNING
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(child.id());
         let stdin = child.stdin.take().expect("piped");
         let stdout = child.stdout.take().expect("piped");
         let mut err_pipe = child.stderr.take().expect("piped");
@@ -189,14 +218,14 @@ impl Worker {
         PdfFailure::new("pdf_crashed", format!("the PDF parser crashed ({how})"))
     }
 
-    fn stop(mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+    fn stop(self) {
+        drop(self);
     }
 }
 
 impl Drop for Worker {
     fn drop(&mut self) {
+        forget(self.child.id());
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -215,6 +244,11 @@ fn signal_or_code(s: std::process::ExitStatus) -> String {
 /// closes. Runs as `formsift pdf-worker`.
 pub fn serve(memory_mb: u64) -> std::io::Result<()> {
     limit_memory(memory_mb);
+    // SAFETY: prctl with PR_SET_PDEATHSIG only sets a flag of this process:
+    // the worker dies with formsift, whatever happens to formsift.
+    unsafe {
+        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+    }
     std::panic::set_hook(Box::new(|_| {}));
     let mut input = std::io::stdin().lock();
     let mut output = std::io::stdout().lock();
