@@ -289,3 +289,18 @@ fn ctrl_c_leaves_no_partial_output() {
         "no output and no temporary file"
     );
 }
+
+/// Inputs that once broke formsift, named after the problem they caught.
+#[test]
+fn regressions_give_a_record() {
+    let t = formsift::Template::default_template();
+    let mut n = 0;
+    for entry in std::fs::read_dir("fixtures/regression").unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        let records = formsift::pipeline::process_bytes(&t, &path.to_string_lossy(), &bytes);
+        assert!(!records.is_empty(), "{}", path.display());
+        n += 1;
+    }
+    assert!(n >= 1);
+}

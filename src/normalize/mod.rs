@@ -149,7 +149,7 @@ pub fn money(raw: &str) -> Result<String, Invalid> {
     let mut body = s;
     let negative = body.starts_with('-');
     body = body.trim_start_matches('-').trim_start();
-    if body.len() >= 2 && body[..2].eq_ignore_ascii_case("r$") {
+    if body.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("r$")) {
         body = &body[2..];
     }
     body = body.trim_start_matches('-').trim();
@@ -269,7 +269,15 @@ mod tests {
         for (raw, want) in ok {
             assert_eq!(money(raw).as_deref(), Ok(want), "{raw}");
         }
-        for raw in ["R$ 1,234,56", "12,345", "dez reais", "1.23.4"] {
+        // Found by fuzzing: a value starting with a multi-byte character.
+        for raw in [
+            "R$ 1,234,56",
+            "12,345",
+            "dez reais",
+            "1.23.4",
+            "\u{FFFD}x",
+            "ção",
+        ] {
             assert_eq!(money(raw).unwrap_err().code, "invalid_money", "{raw}");
         }
     }
