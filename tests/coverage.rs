@@ -30,7 +30,7 @@ fn fixtures(dir: &str) -> Vec<PathBuf> {
 /// Lines whose letters and digits are not all accounted for.
 fn unaccounted(t: &Template, text: &str) -> Vec<(usize, String)> {
     let lines = split_lines(text);
-    let pieces: Vec<(usize, String)> = extract::extract(t, &lines)
+    let pieces: Vec<(usize, String)> = extract::extract_traced(t, &lines)
         .into_iter()
         .flat_map(|f| f.accounted)
         .collect();

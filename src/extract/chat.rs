@@ -32,6 +32,10 @@ static ANDROID: LazyLock<Regex> = LazyLock::new(|| {
 /// Parses one line as the start of a message.
 pub fn parse_line(line: &str) -> Option<Message> {
     let line = line.trim_start_matches(['\u{200e}', '\u{200f}', ' ']);
+    // Every shape starts with "[" or a digit.
+    if !line.starts_with(|c: char| c == '[' || c.is_ascii_digit()) {
+        return None;
+    }
     let c = [&*WEB, &*IOS, &*ANDROID]
         .iter()
         .find_map(|re| re.captures(line))?;

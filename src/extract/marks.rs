@@ -189,15 +189,13 @@ pub(crate) fn read_options(group: &Field, line: &Line, from: usize, to: usize) -
 fn option_spans(group: &Field, line: &Line, from: usize, to: usize) -> Vec<(usize, usize, usize)> {
     let folded = &line.folded;
     let mut spans = Vec::new();
-    for (i, opt) in group.options.iter().enumerate() {
-        for m in opt.pattern.find_iter(&folded.text) {
-            if !super::on_word_boundaries(&folded.text, m.start(), m.end()) {
-                continue;
-            }
-            let (s, e) = (folded.to_clean(m.start()), folded.end_to_clean(m.end()));
-            if s >= from && e <= to {
-                spans.push((s, e, i));
-            }
+    for (i, ms, me) in group.option_search.find_iter(&folded.text) {
+        if !super::on_word_boundaries(&folded.text, ms, me) {
+            continue;
+        }
+        let (s, e) = (folded.to_clean(ms), folded.end_to_clean(me));
+        if s >= from && e <= to {
+            spans.push((s, e, i));
         }
     }
     super::keep_longest_first(&mut spans);

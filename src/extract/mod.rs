@@ -32,6 +32,15 @@ pub enum Slot {
     },
 }
 
+impl RawForm {
+    /// Notes that `text` of line `no` was taken (when tracing).
+    pub(crate) fn account(&mut self, no: usize, text: &str) {
+        if self.trace {
+            self.accounted.push((no, text.to_string()));
+        }
+    }
+}
+
 impl Slot {
     /// The line the value starts on.
     pub fn line(&self) -> usize {
@@ -83,62 +92,138 @@ pub struct RawForm {
     pub unplaced: Vec<(usize, String)>,
     /// Every piece of text the form's fields (or `unplaced`) took, by line:
     /// labels, values, boxes, notes, printed instructions. Proves that
-    /// nothing a line said was dropped.
+    /// nothing a line said was dropped; kept only by [`extract_traced`].
     pub accounted: Vec<(usize, String)>,
+    pub(crate) trace: bool,
     pub notes: Vec<Note>,
 }
 
 /// Finds the forms in `lines`: a new form starts at each title line; text
 /// before the first title belongs to the first form.
 pub fn extract(template: &Template, lines: &[Line]) -> Vec<RawForm> {
-    let titles: Vec<usize> = lines
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| is_title(template, l))
-        .map(|(i, _)| i)
-        .collect();
-    if titles.is_empty() {
-        return vec![scan::scan(template, lines, false)];
+    extract_with(template, lines, false)
+}
+
+/// [`extract`], keeping in [`RawForm::accounted`] every piece of text each
+/// line gave (for tests that prove nothing is dropped).
+pub fn extract_traced(template: &Template, lines: &[Line]) -> Vec<RawForm> {
+    extract_with(template, lines, true)
+}
+
+fn extract_with(template: &Template, lines: &[Line], trace: bool) -> Vec<RawForm> {
+    let found = Found::search(template, lines);
+    if found.titles.is_empty() {
+        return vec![scan::scan(template, lines, 0, &found, false, trace)];
     }
-    let mut bounds = titles.clone();
+    let mut bounds = found.titles.clone();
     bounds[0] = 0;
     bounds.push(lines.len());
     bounds
         .windows(2)
-        .map(|w| scan::scan(template, &lines[w[0]..w[1]], true))
+        .map(|w| scan::scan(template, &lines[w[0]..w[1]], w[0], &found, true, trace))
         .collect()
 }
 
-/// A title line: the title pattern where the line's text begins.
-fn is_title(template: &Template, line: &Line) -> bool {
-    let text = &line.folded.text;
-    template
-        .title
-        .find(text)
-        .is_some_and(|m| text[..m.start()].trim().is_empty())
+/// What one pass of each search over the whole document finds: the labels
+/// of every line, the title lines, the revision markers. One pass over the
+/// document costs far less than one search per line.
+pub(crate) struct Found {
+    /// `(start, end, label)` in the folded line, for all lines in order;
+    /// `first[i]..first[i + 1]` are line `i`'s.
+    labels: Vec<(usize, usize, usize)>,
+    first: Vec<usize>,
+    /// Indexes of the title lines.
+    pub titles: Vec<usize>,
+    /// `(line index, marker id)`.
+    markers: Vec<(usize, usize)>,
 }
 
-/// Which revision the labels of `lines` show: the one with most markers
-/// found, or none on a tie or when none is found.
-pub(crate) fn revision(template: &Template, lines: &[Line]) -> Option<String> {
-    let mut scores: Vec<(usize, &str)> = template
-        .revisions
-        .iter()
-        .map(|r| {
-            let found = r
-                .markers
-                .iter()
-                .filter(|m| lines.iter().any(|l| m.is_match(&l.folded.text)))
-                .count();
-            (found, r.name.as_str())
-        })
-        .collect();
-    scores.sort_by(|a, b| b.0.cmp(&a.0));
-    match scores.as_slice() {
-        [(best, name), rest @ ..] if *best > 0 && rest.first().is_none_or(|r| r.0 < *best) => {
-            Some(name.to_string())
+impl Found {
+    fn search(t: &Template, lines: &[Line]) -> Found {
+        // The folded lines joined by NUL, which no pattern matches.
+        let mut doc = String::with_capacity(lines.iter().map(|l| l.folded.text.len() + 1).sum());
+        let mut starts = Vec::with_capacity(lines.len() + 1);
+        for l in lines {
+            starts.push(doc.len());
+            doc.push_str(&l.folded.text);
+            doc.push('\0');
         }
-        _ => None,
+        starts.push(doc.len());
+        let line_at = |cursor: &mut usize, at: usize| {
+            while starts[*cursor + 1] <= at {
+                *cursor += 1;
+            }
+            *cursor
+        };
+        let mut labels = Vec::new();
+        let mut first = vec![0; lines.len() + 1];
+        let mut cursor = 0;
+        for (label, s, e) in t.label_search.find_iter(&doc) {
+            let i = line_at(&mut cursor, s);
+            let text = &lines[i].folded.text;
+            let (s, e) = (s - starts[i], e - starts[i]);
+            if e <= text.len() && on_word_boundaries(text, s, e) {
+                labels.push((s, e, label));
+                first[i + 1] += 1;
+            }
+        }
+        for i in 0..lines.len() {
+            first[i + 1] += first[i];
+        }
+        let mut titles = Vec::new();
+        cursor = 0;
+        for m in t.title.find_iter(&doc) {
+            let i = line_at(&mut cursor, m.start());
+            let before = &doc[starts[i]..m.start()];
+            if before.trim().is_empty() && titles.last() != Some(&i) {
+                titles.push(i);
+            }
+        }
+        let mut markers = Vec::new();
+        cursor = 0;
+        for (id, s, _) in t.marker_search.find_iter(&doc) {
+            markers.push((line_at(&mut cursor, s), id));
+        }
+        Found {
+            labels,
+            first,
+            titles,
+            markers,
+        }
+    }
+
+    /// The labels found in line `i`: `(start, end, label)`.
+    pub(crate) fn labels(&self, i: usize) -> &[(usize, usize, usize)] {
+        &self.labels[self.first[i]..self.first[i + 1]]
+    }
+
+    /// Which revision the labels of lines `from..to` show: the one with
+    /// most markers found, or none on a tie or when none is found.
+    pub(crate) fn revision(&self, t: &Template, from: usize, to: usize) -> Option<String> {
+        let found: std::collections::HashSet<usize> = self
+            .markers
+            .iter()
+            .filter(|(i, _)| (from..to).contains(i))
+            .map(|(_, id)| *id)
+            .collect();
+        let mut scores: Vec<(usize, &str)> = t
+            .revisions
+            .iter()
+            .enumerate()
+            .map(|(r, rev)| {
+                (
+                    found.iter().filter(|&&id| id / 64 == r).count(),
+                    rev.name.as_str(),
+                )
+            })
+            .collect();
+        scores.sort_by(|a, b| b.0.cmp(&a.0));
+        match scores.as_slice() {
+            [(best, name), rest @ ..] if *best > 0 && rest.first().is_none_or(|r| r.0 < *best) => {
+                Some(name.to_string())
+            }
+            _ => None,
+        }
     }
 }
 

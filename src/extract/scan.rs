@@ -61,6 +61,7 @@ enum Pending {
 
 struct Scanner<'t> {
     t: &'t Template,
+    found: &'t super::Found,
     form: RawForm,
     /// The row (and list entry) of the last label line.
     ctx: Option<(usize, Option<usize>)>,
@@ -72,11 +73,19 @@ struct Scanner<'t> {
 }
 
 /// Reads the lines of one form.
-pub(super) fn scan(t: &Template, lines: &[Line], titled: bool) -> RawForm {
+pub(super) fn scan(
+    t: &Template,
+    lines: &[Line],
+    base: usize,
+    found: &super::Found,
+    titled: bool,
+    trace: bool,
+) -> RawForm {
     let mut s = Scanner {
         t,
+        found,
         form: RawForm {
-            revision: super::revision(t, lines),
+            revision: found.revision(t, base, base + lines.len()),
             titled,
             labels_found: 0,
             slots: vec![None; t.fields.len()],
@@ -84,6 +93,7 @@ pub(super) fn scan(t: &Template, lines: &[Line], titled: bool) -> RawForm {
             entries: Vec::new(),
             unplaced: Vec::new(),
             accounted: Vec::new(),
+            trace,
             notes: Vec::new(),
         },
         ctx: None,
@@ -92,16 +102,16 @@ pub(super) fn scan(t: &Template, lines: &[Line], titled: bool) -> RawForm {
         entry_keys: HashSet::new(),
     };
     let mut title_seen = !titled;
-    for line in lines {
-        if !title_seen && super::is_title(t, line) {
+    for (i, line) in lines.iter().enumerate() {
+        if !title_seen && found.titles.binary_search(&(base + i)).is_ok() {
             title_seen = true;
-            s.form.accounted.push((line.no, line.clean.clone()));
+            s.form.account(line.no, &line.clean);
             continue;
         }
         if line.is_blank() {
             s.blank();
         } else {
-            s.line(line);
+            s.line(line, base + i);
         }
     }
     s.finish(lines);
@@ -148,8 +158,8 @@ impl Scanner<'_> {
         }
     }
 
-    fn line(&mut self, line: &Line) {
-        let toks = self.tokens(line);
+    fn line(&mut self, line: &Line, index: usize) {
+        let toks = self.tokens(line, index);
         let starts_row = toks
             .first()
             .is_some_and(|t| lead_is_blank(&line.clean, t.start));
@@ -197,7 +207,7 @@ impl Scanner<'_> {
                 wrap,
             } if !starts_row => {
                 let text = (line.no, line.clean.trim().to_string());
-                self.form.accounted.push(text.clone());
+                self.form.account(text.0, &text.1);
                 let lines = if gap {
                     Some(&mut tentative)
                 } else {
@@ -287,7 +297,7 @@ impl Scanner<'_> {
 
     fn unplace(&mut self, no: usize, text: &str) {
         if !text.trim().is_empty() {
-            self.form.accounted.push((no, text.trim().to_string()));
+            self.form.account(no, text.trim());
             self.form.unplaced.push((no, text.trim().to_string()));
         }
     }
@@ -304,20 +314,8 @@ impl Scanner<'_> {
     // ---- labels ----------------------------------------------------------------
 
     /// The labels of a line, resolved to fields, in order.
-    fn tokens(&self, line: &Line) -> Vec<Tok> {
-        let folded = &line.folded;
-        let found = self.t.label_set.matches(&folded.text);
-        if !found.matched_any() {
-            return Vec::new();
-        }
-        let mut spans: Vec<(usize, usize, usize)> = Vec::new();
-        for li in found.iter() {
-            for m in self.t.labels[li].regex.find_iter(&folded.text) {
-                if super::on_word_boundaries(&folded.text, m.start(), m.end()) {
-                    spans.push((m.start(), m.end(), li));
-                }
-            }
-        }
+    fn tokens(&self, line: &Line, index: usize) -> Vec<Tok> {
+        let mut spans = self.found.labels(index).to_vec();
         super::keep_longest_first(&mut spans);
         self.resolve(line, &spans)
     }
@@ -420,9 +418,7 @@ impl Scanner<'_> {
         for i in 0..n {
             let tok = toks[i];
             let label_start = self.box_mark(&tok, line, 0).map_or(tok.start, |m| m.start);
-            self.form
-                .accounted
-                .push((line.no, clean[label_start..tok.end].to_string()));
+            self.form.account(line.no, &clean[label_start..tok.end]);
             let mut seg_end = toks.get(i + 1).map_or(clean.len(), |t| t.start);
             if let Some(next) = toks.get(i + 1) {
                 if let Some(m) = self.box_mark(next, line, tok.end) {
@@ -563,7 +559,7 @@ impl Scanner<'_> {
             _ if def.block => {
                 let (text, ignored) = strip_ignored(def, line, tok.end, seg_end);
                 for piece in ignored {
-                    self.form.accounted.push((line.no, piece));
+                    self.form.account(line.no, &piece);
                 }
                 let lines = if text.is_empty() {
                     vec![]
@@ -593,7 +589,7 @@ impl Scanner<'_> {
                 if value.is_empty() {
                     return false;
                 }
-                self.form.accounted.push((line.no, seg.trim().to_string()));
+                self.form.account(line.no, seg.trim());
                 set_slot(
                     &mut self.form,
                     place,
@@ -617,7 +613,7 @@ impl Scanner<'_> {
         let across = read.hits.iter().any(|h| h.span.0 < cut && h.span.1 > cut);
         if across && self.group_line(place, &joined, 0, joined.clean.len()) {
             // The joined reading accounts for this line too.
-            self.form.accounted.push((line.no, line.clean.clone()));
+            self.form.account(line.no, &line.clean);
             return true;
         }
         false
@@ -631,9 +627,9 @@ impl Scanner<'_> {
         if read.hits.is_empty() {
             return false;
         }
-        self.form
-            .accounted
-            .extend(read.taken.into_iter().map(|t| (line.no, t)));
+        for t in &read.taken {
+            self.form.account(line.no, t);
+        }
         for text in read.leftover {
             self.unplace(line.no, &text);
         }
@@ -699,9 +695,7 @@ impl Scanner<'_> {
                 }
                 Target::Field { field, entry } => {
                     let value = value_text(&line.clean[s..e]);
-                    self.form
-                        .accounted
-                        .push((line.no, line.clean[s..e].trim().to_string()));
+                    self.form.account(line.no, line.clean[s..e].trim());
                     if !value.is_empty() {
                         set_slot(
                             &mut self.form,
@@ -748,12 +742,12 @@ impl Scanner<'_> {
                 continue;
             };
             used[i] = true;
-            self.form.accounted.push((line.no, cell.to_string()));
+            self.form.account(line.no, cell);
             if i > 0 {
                 let before = line.clean[cells[i - 1].0..cells[i - 1].1].trim();
                 if !before.is_empty() && !used[i - 1] {
                     used[i - 1] = true;
-                    self.form.accounted.push((line.no, before.to_string()));
+                    self.form.account(line.no, before);
                     found.push((opt, before.to_string(), line.no));
                 }
             }
@@ -914,8 +908,12 @@ fn slot_mut(form: &mut RawForm, (field, entry): Place) -> Option<&mut Slot> {
 
 fn set_slot(form: &mut RawForm, (field, entry): Place, slot: Slot) {
     match &slot {
-        Slot::Text { line, text } => form.accounted.push((*line, text.clone())),
-        Slot::Block { lines, .. } => form.accounted.extend(lines.iter().cloned()),
+        Slot::Text { line, text } => form.account(*line, text),
+        Slot::Block { lines, .. } => {
+            for (no, text) in lines {
+                form.account(*no, text);
+            }
+        }
         _ => {}
     }
     match entry {

@@ -15,6 +15,14 @@ pub fn fold_char(c: char, out: &mut String) {
         }
         return;
     }
+    // Latin-1 letters, most of what is not ASCII in these forms, by table.
+    if ('\u{c0}'..='\u{ff}').contains(&c) {
+        let folded = LATIN1[c as usize - 0xc0];
+        if folded != '\0' {
+            out.push(folded);
+            return;
+        }
+    }
     match c {
         '\u{a0}' | '\u{2007}' | '\u{202f}' => out.push(' '),
         // Marks of checkboxes and symbols keep their identity.
@@ -25,6 +33,15 @@ pub fn fold_char(c: char, out: &mut String) {
         }),
     }
 }
+
+/// U+00C0..=U+00FF without accents; `\0` where the letter does not fold to
+/// one ASCII letter (Æ, Ð, ×, Ø, Þ, ß, æ, ð, ÷, ø, þ: decomposed as usual).
+const LATIN1: [char; 64] = [
+    'A', 'A', 'A', 'A', 'A', 'A', '\0', 'C', 'E', 'E', 'E', 'E', 'I', 'I', 'I', 'I', //
+    '\0', 'N', 'O', 'O', 'O', 'O', 'O', '\0', '\0', 'U', 'U', 'U', 'U', 'Y', '\0', '\0', //
+    'a', 'a', 'a', 'a', 'a', 'a', '\0', 'c', 'e', 'e', 'e', 'e', 'i', 'i', 'i', 'i', //
+    '\0', 'n', 'o', 'o', 'o', 'o', 'o', '\0', '\0', 'u', 'u', 'u', 'u', 'y', '\0', 'y',
+];
 
 /// Folds a whole string (used for template patterns and tests).
 pub fn fold(s: &str) -> String {
@@ -118,6 +135,21 @@ mod tests {
         assert_eq!(fold("ＣＰＦ"), "CPF");
         assert_eq!(fold("☒ Sim ☐ Não"), "☒ Sim ☐ Nao");
         assert_eq!(fold("Colab\u{7}orador\tData"), "Colaborador\tData");
+    }
+
+    #[test]
+    fn the_latin1_table_agrees_with_decomposition() {
+        for c in '\u{c0}'..='\u{ff}' {
+            let mut by_table = String::new();
+            fold_char(c, &mut by_table);
+            let mut decomposed = String::new();
+            decompose_compatible(c, |d| {
+                if !is_combining_mark(d) {
+                    decomposed.push(d);
+                }
+            });
+            assert_eq!(by_table, decomposed, "{c}");
+        }
     }
 
     #[test]

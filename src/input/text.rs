@@ -57,10 +57,13 @@ fn looks_double_encoded(s: &str) -> bool {
     let mut hits = 0;
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
+        if !matches!(c, 'Ã' | 'Â' | 'â') {
+            continue;
+        }
         let next_is_continuation = chars
             .peek()
             .is_some_and(|n| ('\u{80}'..='\u{bf}').contains(n) || HIGH_1252.contains(*n));
-        if matches!(c, 'Ã' | 'Â' | 'â') && next_is_continuation {
+        if next_is_continuation {
             hits += 1;
             if hits >= 2 {
                 return true;
@@ -151,7 +154,7 @@ fn decode_legacy(bytes: &[u8]) -> Decoded {
         };
     }
     let mut detector = chardetng::EncodingDetector::new();
-    detector.feed(bytes, true);
+    detector.feed(&non_ascii_sample(bytes), true);
     let mut enc = detector.guess(Some(b"br"), true);
     if enc == UTF_8 {
         enc = encoding_rs::WINDOWS_1252;
@@ -165,6 +168,30 @@ fn decode_legacy(bytes: &[u8]) -> Decoded {
             format!("not UTF-8: read as {}", enc.name()),
         )),
     }
+}
+
+/// What the detector needs to see: the bytes around the non-ASCII ones
+/// (at most about 512 bytes), not pages of ASCII.
+fn non_ascii_sample(bytes: &[u8]) -> Vec<u8> {
+    let mut sample = Vec::with_capacity(512);
+    let mut last_end = 0;
+    for (i, _) in bytes.iter().enumerate().filter(|(_, b)| !b.is_ascii()) {
+        if sample.len() >= 512 {
+            break;
+        }
+        let (from, to) = (
+            i.saturating_sub(12).max(last_end),
+            (i + 12).min(bytes.len()),
+        );
+        if from < to {
+            if from > last_end {
+                sample.push(b' ');
+            }
+            sample.extend_from_slice(&bytes[from..to]);
+            last_end = to;
+        }
+    }
+    sample
 }
 
 /// Counts valid multi-byte UTF-8 sequences and invalid ones.

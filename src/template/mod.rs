@@ -49,8 +49,11 @@ pub struct Template {
     pub(crate) top: Vec<FieldId>,
     /// Distinct label patterns and the fields that use each.
     pub(crate) labels: Vec<Label>,
-    /// A quick test of which labels a line may hold.
-    pub(crate) label_set: regex::RegexSet,
+    /// Every label pattern, searched in one pass over a line.
+    pub(crate) label_search: Multi,
+    /// Every revision marker, searched in one pass: ids are
+    /// `revision * 64 + marker`.
+    pub(crate) marker_search: Multi,
     pub(crate) signature: Option<FieldId>,
     pub(crate) rules: Vec<rules::Rule>,
     pub(crate) hints: Vec<rules::Hint>,
@@ -77,6 +80,8 @@ pub(crate) struct Field {
     pub messages: Option<String>,
     pub unit: Option<Regex>,
     pub options: Vec<Opt>,
+    /// Every option pattern, searched in one pass over a line.
+    pub option_search: Multi,
     pub options_from: Option<FieldId>,
     pub pattern: Option<Regex>,
     /// For lists: entries the spreadsheet columns have room for.
@@ -98,6 +103,40 @@ impl Field {
             (Some(list), None) => format!("{}.{}", template.fields[list].key, self.key),
             _ => self.key.clone(),
         }
+    }
+}
+
+/// Several patterns searched in one pass, each match saying which pattern
+/// it is. Where two could match at the same place, the longer pattern is
+/// tried first.
+#[derive(Debug)]
+pub(crate) struct Multi {
+    re: regex_automata::meta::Regex,
+    ids: Vec<usize>,
+}
+
+impl Multi {
+    fn new<'a>(
+        patterns: impl IntoIterator<Item = (usize, &'a str)>,
+    ) -> std::result::Result<Multi, String> {
+        let mut patterns: Vec<(usize, &str)> = patterns.into_iter().collect();
+        patterns.sort_by_key(|(_, p)| std::cmp::Reverse(p.len()));
+        let sources: Vec<&str> = patterns.iter().map(|(_, p)| *p).collect();
+        let re = regex_automata::meta::Regex::new_many(&sources).map_err(|e| e.to_string())?;
+        Ok(Multi {
+            re,
+            ids: patterns.into_iter().map(|(id, _)| id).collect(),
+        })
+    }
+
+    /// `(id, start, end)` of the matches in `hay`, left to right.
+    pub fn find_iter<'h>(
+        &'h self,
+        hay: &'h str,
+    ) -> impl Iterator<Item = (usize, usize, usize)> + 'h {
+        self.re
+            .find_iter(hay)
+            .map(|m| (self.ids[m.pattern().as_usize()], m.start(), m.end()))
     }
 }
 
@@ -157,7 +196,13 @@ impl Template {
 /// Compiles a pattern written by a person: accents in it are folded like the
 /// text it will meet, and matching ignores case.
 pub(crate) fn pattern(rule: &str, src: &str) -> std::result::Result<Regex, String> {
-    Regex::new(&format!("(?i:{})", fold(src))).map_err(|e| {
+    let folded = fold(src);
+    // Folded text is ASCII but for symbols: ASCII classes (\s, \d, case)
+    // make much smaller automata. A pattern that needs Unicode keeps it.
+    if let Ok(re) = Regex::new(&format!("(?i-u:{folded})")) {
+        return Ok(re);
+    }
+    Regex::new(&format!("(?i:{folded})")).map_err(|e| {
         format!(
             "{rule}: bad pattern {src:?}: {}",
             first_line(&e.to_string())
@@ -246,8 +291,20 @@ fn compile(spec: TemplateSpec) -> std::result::Result<Template, String> {
         }
     }
     check_shared_labels(&labels, &fields)?;
-    let label_set = regex::RegexSet::new(labels.iter().map(|l| l.regex.as_str()))
-        .map_err(|e| format!("labels: {e}"))?;
+    let label_search = Multi::new(
+        labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (i, l.regex.as_str())),
+    )
+    .map_err(|e| format!("labels: {e}"))?;
+    let marker_search = Multi::new(revisions.iter().enumerate().flat_map(|(r, rev)| {
+        rev.markers
+            .iter()
+            .enumerate()
+            .map(move |(m, re)| (r * 64 + m, re.as_str()))
+    }))
+    .map_err(|e| format!("revision markers: {e}"))?;
     let top = (0..fields.len())
         .filter(|&i| fields[i].list.is_none())
         .collect();
@@ -260,7 +317,8 @@ fn compile(spec: TemplateSpec) -> std::result::Result<Template, String> {
         fields,
         top,
         labels,
-        label_set,
+        label_search,
+        marker_search,
         signature,
         rules,
         hints,
@@ -328,8 +386,16 @@ fn compile_field(
             .map(|s| pattern(&format!("{rule} {what}"), s))
             .collect::<std::result::Result<Vec<_>, _>>()
     };
-    // Compile labels here too so that a bad label is reported with its field.
-    compile_all("label", &fs.label)?;
+    // Labels are compiled with the other labels; a bad one is reported here,
+    // with its field.
+    for l in &fs.label {
+        regex_syntax::Parser::new().parse(&fold(l)).map_err(|e| {
+            format!(
+                "{rule} label: bad pattern {l:?}: {}",
+                first_line(&e.to_string())
+            )
+        })?;
+    }
     Ok(Field {
         key: fs.key.clone(),
         kind: fs.kind,
@@ -346,6 +412,13 @@ fn compile_field(
             )?),
             None => None,
         },
+        option_search: Multi::new(
+            options
+                .iter()
+                .enumerate()
+                .map(|(i, o)| (i, o.pattern.as_str())),
+        )
+        .map_err(|e| format!("{rule} options: {e}"))?,
         options,
         options_from: None,
         pattern: match &fs.pattern {
