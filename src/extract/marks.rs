@@ -106,8 +106,8 @@ pub struct Options {
     pub marks_after_labels: bool,
     /// Text after the last option (not in `leftover`).
     pub tail: Option<String>,
-    /// The options and marks read, as written.
-    pub taken: Vec<String>,
+    /// Where the options and marks read stand in the line.
+    pub taken: Vec<(usize, usize)>,
 }
 
 /// Reads the options of `group` in `line.clean[from..to]`.
@@ -161,10 +161,7 @@ pub(crate) fn read_options(group: &Field, line: &Line, from: usize, to: usize) -
             }
         }
     }
-    out.taken = covered
-        .iter()
-        .map(|&(s, e)| line.clean[s..e].to_string())
-        .collect();
+    out.taken = covered.clone();
     // Text after the last option: the start of an option whose label the
     // line wrapped, or stray text.
     let tail_start = covered

@@ -70,6 +70,8 @@ struct Scanner<'t> {
     carry: Option<(usize, String)>,
     /// `(list, number)` of the entries opened so far.
     entry_keys: HashSet<(FieldId, u32)>,
+    /// Scratch: fields whose label a line being resolved already used.
+    line_taken: Vec<bool>,
 }
 
 /// Reads the lines of one form.
@@ -100,6 +102,7 @@ pub(super) fn scan(
         pending: Pending::None,
         carry: None,
         entry_keys: HashSet::new(),
+        line_taken: vec![false; t.fields.len()],
     };
     let mut title_seen = !titled;
     for (i, line) in lines.iter().enumerate() {
@@ -314,20 +317,23 @@ impl Scanner<'_> {
     // ---- labels ----------------------------------------------------------------
 
     /// The labels of a line, resolved to fields, in order.
-    fn tokens(&self, line: &Line, index: usize) -> Vec<Tok> {
+    fn tokens(&mut self, line: &Line, index: usize) -> Vec<Tok> {
         let mut spans = self.found.labels(index).to_vec();
         super::keep_longest_first(&mut spans);
         self.resolve(line, &spans)
     }
 
     /// Gives each label its field, by row; drops labels already used.
-    fn resolve(&self, line: &Line, spans: &[(usize, usize, usize)]) -> Vec<Tok> {
+    fn resolve(&mut self, line: &Line, spans: &[(usize, usize, usize)]) -> Vec<Tok> {
         let folded = &line.folded;
         let mut out: Vec<Tok> = Vec::new();
         let mut line_row: Option<usize> = None;
         let mut line_entry: Option<(FieldId, usize)> = None;
         let mut heads_here: HashSet<(FieldId, u32)> = HashSet::new();
-        let mut taken_here: HashSet<(FieldId, Option<usize>)> = HashSet::new();
+        // Labels used earlier on this line: top-level fields by flag, list
+        // fields by (field, entry).
+        let mut taken_here: Vec<FieldId> = Vec::new();
+        let mut taken_in_entries: HashSet<(FieldId, usize)> = HashSet::new();
         // For each label, the row of the next label only one field prints.
         let mut next_unique: Vec<Option<usize>> = vec![None; spans.len()];
         for i in (0..spans.len().saturating_sub(1)).rev() {
@@ -375,7 +381,7 @@ impl Scanner<'_> {
                     },
                 };
                 let used = entry != usize::MAX && self.form.entries[entry].labels[field].is_some();
-                if used || !taken_here.insert((field, Some(entry))) {
+                if used || !taken_in_entries.insert((field, entry)) {
                     continue;
                 }
                 Target::Field {
@@ -383,13 +389,18 @@ impl Scanner<'_> {
                     entry: Some(entry),
                 }
             } else {
-                if self.form.labels[field].is_some() || !taken_here.insert((field, None)) {
+                if self.form.labels[field].is_some() || self.line_taken[field] {
                     continue;
                 }
+                self.line_taken[field] = true;
+                taken_here.push(field);
                 Target::Field { field, entry: None }
             };
             line_row = Some(def.row);
             out.push(Tok { target, start, end });
+        }
+        for f in taken_here {
+            self.line_taken[f] = false;
         }
         out
     }
@@ -627,8 +638,8 @@ impl Scanner<'_> {
         if read.hits.is_empty() {
             return false;
         }
-        for t in &read.taken {
-            self.form.account(line.no, t);
+        for &(s, e) in &read.taken {
+            self.form.account(line.no, &line.clean[s..e]);
         }
         for text in read.leftover {
             self.unplace(line.no, &text);
