@@ -139,51 +139,36 @@ pub(crate) struct Found {
 }
 
 impl Found {
+    /// Looks at each line where its text starts: a line is a label line
+    /// (the only kind whose labels count) when a label stands there, and only
+    /// then is it searched whole. Notes and chat lines cost a few bytes.
     fn search(t: &Template, lines: &[Line]) -> Found {
-        // The folded lines joined by NUL, which no pattern matches.
-        let mut doc = String::with_capacity(lines.iter().map(|l| l.folded.text.len() + 1).sum());
-        let mut starts = Vec::with_capacity(lines.len() + 1);
-        for l in lines {
-            starts.push(doc.len());
-            doc.push_str(&l.folded.text);
-            doc.push('\0');
-        }
-        starts.push(doc.len());
-        let line_at = |cursor: &mut usize, at: usize| {
-            while starts[*cursor + 1] <= at {
-                *cursor += 1;
-            }
-            *cursor
-        };
         let mut labels = Vec::new();
-        let mut first = vec![0; lines.len() + 1];
-        let mut cursor = 0;
-        for (label, s, e) in t.label_search.find_iter(&doc) {
-            let i = line_at(&mut cursor, s);
-            let text = &lines[i].folded.text;
-            let (s, e) = (s - starts[i], e - starts[i]);
-            if e <= text.len() && on_word_boundaries(text, s, e) {
-                labels.push((s, e, label));
-                first[i + 1] += 1;
-            }
-        }
-        for i in 0..lines.len() {
-            first[i + 1] += first[i];
-        }
+        let mut first = Vec::with_capacity(lines.len() + 1);
         let mut titles = Vec::new();
-        cursor = 0;
-        for m in t.title.find_iter(&doc) {
-            let i = line_at(&mut cursor, m.start());
-            let before = &doc[starts[i]..m.start()];
-            if before.trim().is_empty() && titles.last() != Some(&i) {
+        let mut markers = Vec::new();
+        for (i, line) in lines.iter().enumerate() {
+            first.push(labels.len());
+            let (start, marked) = marks::content_start(&line.clean);
+            let text = &line.folded.text;
+            let at = line.folded.from_clean(start);
+            if t.title_start.is_match(&text[at..]) {
                 titles.push(i);
             }
+            let labelled = t.label_search.at(text, at).is_some();
+            if labelled {
+                labels.extend(
+                    t.label_search
+                        .find_iter(text)
+                        .filter(|&(_, s, e)| on_word_boundaries(text, s, e))
+                        .map(|(label, s, e)| (s, e, label)),
+                );
+            }
+            if labelled || marked {
+                markers.extend(t.marker_search.find_iter(text).map(|(id, _, _)| (i, id)));
+            }
         }
-        let mut markers = Vec::new();
-        cursor = 0;
-        for (id, s, _) in t.marker_search.find_iter(&doc) {
-            markers.push((line_at(&mut cursor, s), id));
-        }
+        first.push(labels.len());
         Found {
             labels,
             first,

@@ -88,6 +88,14 @@ impl Folded {
         }
     }
 
+    /// The folded offset where clean offset `i` (a character start) folds.
+    pub fn from_clean(&self, i: usize) -> usize {
+        match &self.map {
+            None => i,
+            Some(map) => map.partition_point(|&m| (m as usize) < i),
+        }
+    }
+
     /// The clean offset of folded offset `i` (`i` may be the end).
     #[inline]
     pub fn to_clean(&self, i: usize) -> usize {

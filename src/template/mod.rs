@@ -40,7 +40,8 @@ pub struct Template {
     pub name: String,
     /// What the template describes.
     pub description: String,
-    pub(crate) title: Regex,
+    /// The title pattern, matching only where a line's text starts.
+    pub(crate) title_start: Regex,
     pub(crate) revisions: Vec<Revision>,
     /// All fields: top-level ones in output order, then nothing else; the
     /// fields of a list are found through [`Field::children`].
@@ -127,6 +128,12 @@ impl Multi {
             re,
             ids: patterns.into_iter().map(|(id, _)| id).collect(),
         })
+    }
+
+    /// The id of a pattern matching at `at` exactly, if any.
+    pub fn at(&self, hay: &str, at: usize) -> Option<usize> {
+        let input = regex_automata::Input::new(hay).range(at..).anchored(regex_automata::Anchored::Yes);
+        self.re.search(&input).map(|m| self.ids[m.pattern().as_usize()])
     }
 
     /// `(id, start, end)` of the matches in `hay`, left to right.
@@ -223,6 +230,7 @@ fn compile(spec: TemplateSpec) -> std::result::Result<Template, String> {
         return Err("`name` is empty".into());
     }
     let title = pattern("`title`", &spec.title)?;
+    let title_start = Regex::new(&format!("^(?:{})", title.as_str())).map_err(|e| format!("`title`: {e}"))?;
     let revisions = spec
         .revision
         .iter()
@@ -312,7 +320,7 @@ fn compile(spec: TemplateSpec) -> std::result::Result<Template, String> {
     Ok(Template {
         name: spec.name,
         description: spec.description,
-        title,
+        title_start,
         revisions,
         fields,
         top,

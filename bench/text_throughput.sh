@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Text path speed: forms per second and MB/s of `formsift extract` at -j1
+# and -j2 against `cat` of the same files (the read limit), run side by side,
+# alternating, median of RUNS runs of each whole process. Then, with
+# MEMORY=1, the peak memory of one run over 100,000 forms.
+#
+#   bench/text_throughput.sh            # 10,000 forms of about 4 KB
+#   N=100000 bench/text_throughput.sh
+#   MEMORY=1 bench/text_throughput.sh   # also peak memory over 100,000 forms
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${N:-10000}
+RUNS=${RUNS:-5}
+cargo build --release -q --bin formsift --example corpus
+BIN=target/release/formsift
+corpus() { # N -> folder, generated once
+  local dir=target/bench-corpus-$1
+  [ -f "$dir/.done" ] || { rm -rf "$dir"; target/release/examples/corpus "$dir" "$1" >&2; touch "$dir/.done"; }
+  echo "$dir"
+}
+DIR=$(corpus "$N")
+BYTES=$(find "$DIR" -name '*.txt' -printf '%s\n' | awk '{s+=$1} END {print s}')
+ns() { date +%s%N; }
+declare -a C J1 J2
+for _ in $(seq "$RUNS"); do
+  t=$(ns); find "$DIR" -name '*.txt' -print0 | xargs -0 cat > /dev/null; C+=($(( $(ns) - t )))
+  t=$(ns); "$BIN" extract -q -j1 "$DIR" > /dev/null || true; J1+=($(( $(ns) - t )))
+  t=$(ns); "$BIN" extract -q -j2 "$DIR" > /dev/null || true; J2+=($(( $(ns) - t )))
+done
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+c=$(median "${C[@]}"); j1=$(median "${J1[@]}"); j2=$(median "${J2[@]}")
+awk -v n="$N" -v b="$BYTES" -v c="$c" -v j1="$j1" -v j2="$j2" -v runs="$RUNS" 'BEGIN {
+  printf "corpus: %d forms, %.1f MB (%.0f bytes a form); median of %d alternating runs\n", n, b/1e6, b/n, runs
+  printf "%-26s %9s %12s %10s\n", "", "time", "forms/s", "MB/s"
+  printf "%-26s %8.2fs %12.0f %10.1f\n", "cat (read limit)", c/1e9, n/(c/1e9), b/1e6/(c/1e9)
+  printf "%-26s %8.2fs %12.0f %10.1f\n", "formsift extract -j1", j1/1e9, n/(j1/1e9), b/1e6/(j1/1e9)
+  printf "%-26s %8.2fs %12.0f %10.1f\n", "formsift extract -j2", j2/1e9, n/(j2/1e9), b/1e6/(j2/1e9)
+  printf "ratios: -j1/cat %.3f   -j2/cat %.3f   speed-up -j2/-j1 %.2f\n", c/j1, c/j2, j1/j2
+}'
+if [ "${MEMORY:-0}" = 1 ]; then
+  BIG=$(corpus 100000)
+  /usr/bin/time -f "peak memory over 100,000 forms at -j2: %M KB (%e s)" "$BIN" extract -q -j2 "$BIG" > /dev/null || true
+fi
