@@ -199,8 +199,10 @@ pub fn process_bytes_with(t: &Template, name: &str, bytes: &[u8], opts: &Options
 }
 
 /// Runs the batch on `jobs` threads and hands the records of each document
-/// to `sink`, in input order. Stops at the first error of `sink` (a closed
-/// output).
+/// to `sink`, in input order. Documents are read in chunks; while the sink
+/// writes one chunk, the workers read the next, and at most two chunks are
+/// held at once, so memory stays flat however long the batch. Stops at the
+/// first error of `sink` (a closed output).
 pub fn run<E>(
     t: &Template,
     sources: &[Source],
@@ -212,12 +214,22 @@ pub fn run<E>(
         .num_threads(jobs.max(1))
         .build()
         .expect("a thread pool");
-    for chunk in sources.chunks(64 * jobs.max(1)) {
-        let done: Vec<Vec<Record>> =
-            pool.install(|| chunk.par_iter().map(|s| process_with(t, s, opts)).collect());
-        for records in done {
-            sink(records)?;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Vec<Record>>>(1);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            for chunk in sources.chunks(64 * jobs.max(1)) {
+                let done =
+                    pool.install(|| chunk.par_iter().map(|s| process_with(t, s, opts)).collect());
+                if tx.send(done).is_err() {
+                    break; // the sink stopped
+                }
+            }
+        });
+        for done in rx {
+            for records in done {
+                sink(records)?;
+            }
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }

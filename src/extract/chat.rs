@@ -36,10 +36,12 @@ pub fn parse_line(line: &str) -> Option<Message> {
     if !line.starts_with(|c: char| c == '[' || c.is_ascii_digit()) {
         return None;
     }
-    let c = [&*WEB, &*IOS, &*ANDROID]
-        .iter()
-        .find_map(|re| re.captures(line))?;
-    let date = crate::normalize::date(&format!("{}/{}/{}", &c["d"], &c["mo"], &c["y"])).ok()?;
+    let c = if line.starts_with('[') {
+        WEB.captures(line).or_else(|| IOS.captures(line))?
+    } else {
+        ANDROID.captures(line)?
+    };
+    let date = crate::normalize::ymd(&c["d"], &c["mo"], &c["y"])?;
     let (h, mi): (u32, u32) = (c["h"].parse().ok()?, c["mi"].parse().ok()?);
     if h > 23 || mi > 59 {
         return None;

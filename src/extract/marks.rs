@@ -38,18 +38,38 @@ pub fn content_start(clean: &str) -> (usize, bool) {
     let mut marked = false;
     loop {
         let rest = &clean[at..];
-        let trimmed = rest.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '*' | '•' | '>' | '|'));
+        let trimmed = rest.trim_start_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '-' | '*' | '•' | '>' | '|')
+        });
         at += rest.len() - trimmed.len();
         let could_be_mark = trimmed.chars().next().is_some_and(|c| {
-            matches!(c, '☒' | '☑' | '✔' | '✘' | '✗' | '■' | '[' | '(' | '☐' | '□' | 'þ' | 'ý' | '¨' | '?' | '\u{FFFD}')
-                || ('\u{F000}'..='\u{F0FF}').contains(&c)
+            matches!(
+                c,
+                '☒' | '☑'
+                    | '✔'
+                    | '✘'
+                    | '✗'
+                    | '■'
+                    | '['
+                    | '('
+                    | '☐'
+                    | '□'
+                    | 'þ'
+                    | 'ý'
+                    | '¨'
+                    | '?'
+                    | '\u{FFFD}'
+            ) || ('\u{F000}'..='\u{F0FF}').contains(&c)
                 || (c.is_control() && c != '\t')
         });
         if !could_be_mark {
             return (at, marked);
         }
         // A mark is at most three characters long: look no further.
-        let end = clean[at..].char_indices().nth(3).map_or(clean.len(), |(i, _)| at + i);
+        let end = clean[at..]
+            .char_indices()
+            .nth(3)
+            .map_or(clean.len(), |(i, _)| at + i);
         match find_marks(clean, at, end).first() {
             Some(m) if m.start == at => {
                 at = m.end;

@@ -75,6 +75,13 @@ pub fn split_lines(text: &str) -> Vec<Line> {
 /// Removes export artifacts from one line; keeps leading white space and
 /// tabs, which separate table cells.
 pub fn clean_line(raw: &str) -> String {
+    // Most lines: printable ASCII with nothing to remove but trailing spaces.
+    let plain = raw.bytes().all(|b| (0x20..0x7f).contains(&b) || b == b'\t')
+        && !raw.contains("**")
+        && !raw.trim_start().starts_with('#');
+    if plain {
+        return raw.trim_end_matches(' ').to_string();
+    }
     let mut s: std::borrow::Cow<str> = raw.into();
     if s.starts_with('\u{feff}') {
         s = s.trim_start_matches('\u{feff}').to_string().into();

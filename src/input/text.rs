@@ -171,12 +171,12 @@ fn decode_legacy(bytes: &[u8]) -> Decoded {
 }
 
 /// What the detector needs to see: the bytes around the non-ASCII ones
-/// (at most about 512 bytes), not pages of ASCII.
+/// (at most about 256 bytes), not pages of ASCII.
 fn non_ascii_sample(bytes: &[u8]) -> Vec<u8> {
-    let mut sample = Vec::with_capacity(512);
+    let mut sample = Vec::with_capacity(256);
     let mut last_end = 0;
     for (i, _) in bytes.iter().enumerate().filter(|(_, b)| !b.is_ascii()) {
-        if sample.len() >= 512 {
+        if sample.len() >= 256 {
             break;
         }
         let (from, to) = (

@@ -70,6 +70,14 @@ pub fn date(raw: &str) -> Result<String, Invalid> {
     Ok(format!("{y:04}-{m:02}-{d:02}"))
 }
 
+/// Day, month and year as written (`yy` or `yyyy`) as `YYYY-MM-DD`, when
+/// such a day exists.
+pub(crate) fn ymd(d: &str, m: &str, y: &str) -> Option<String> {
+    let (d, m, y) = (num(d), num(m), year(y));
+    ((1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m))
+        .then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
 fn num(s: &str) -> u32 {
     s.parse().unwrap_or(0)
 }

@@ -132,8 +132,12 @@ impl Multi {
 
     /// The id of a pattern matching at `at` exactly, if any.
     pub fn at(&self, hay: &str, at: usize) -> Option<usize> {
-        let input = regex_automata::Input::new(hay).range(at..).anchored(regex_automata::Anchored::Yes);
-        self.re.search(&input).map(|m| self.ids[m.pattern().as_usize()])
+        let input = regex_automata::Input::new(hay)
+            .range(at..)
+            .anchored(regex_automata::Anchored::Yes);
+        self.re
+            .search(&input)
+            .map(|m| self.ids[m.pattern().as_usize()])
     }
 
     /// `(id, start, end)` of the matches in `hay`, left to right.
@@ -230,7 +234,8 @@ fn compile(spec: TemplateSpec) -> std::result::Result<Template, String> {
         return Err("`name` is empty".into());
     }
     let title = pattern("`title`", &spec.title)?;
-    let title_start = Regex::new(&format!("^(?:{})", title.as_str())).map_err(|e| format!("`title`: {e}"))?;
+    let title_start =
+        Regex::new(&format!("^(?:{})", title.as_str())).map_err(|e| format!("`title`: {e}"))?;
     let revisions = spec
         .revision
         .iter()

@@ -112,6 +112,9 @@ impl Validator<'_> {
 
     /// The value was there but invalid: its error is already reported.
     fn invalid(&self, r: Ref) -> bool {
+        if self.found.is_empty() {
+            return false;
+        }
         let path = self.path(r);
         self.found
             .iter()
@@ -119,6 +122,9 @@ impl Validator<'_> {
     }
 
     fn state(&self, r: Ref) -> State {
+        if self.found.is_empty() {
+            return State::Known;
+        }
         let path = self.path(r);
         let about = |code: &str| {
             self.found
