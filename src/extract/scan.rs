@@ -747,6 +747,7 @@ impl Scanner<'_> {
             let folded = crate::input::fold::fold(cell);
             let Some(opt) = group.options.iter().position(|o| {
                 o.pattern
+                    .regex()
                     .find(&folded)
                     .is_some_and(|m| m.start() == 0 && m.end() == folded.len())
             }) else {
@@ -809,7 +810,14 @@ fn entry_of(target: Target) -> Option<usize> {
 
 /// The number of a list entry: the first group of its label's pattern.
 fn list_number(label: &crate::template::Label, text: &str) -> Option<u32> {
-    label.regex.captures(text)?.get(1)?.as_str().parse().ok()
+    label
+        .regex
+        .regex()
+        .captures(text)?
+        .get(1)?
+        .as_str()
+        .parse()
+        .ok()
 }
 
 /// Only white space, marks and bullets before a label: the line starts with it.

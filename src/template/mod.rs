@@ -63,7 +63,7 @@ pub struct Template {
 #[derive(Debug)]
 pub(crate) struct Revision {
     pub name: String,
-    pub markers: Vec<Regex>,
+    pub markers: Vec<Pattern>,
     /// Fields this revision does not print.
     pub lacks: Vec<FieldId>,
 }
@@ -155,13 +155,13 @@ impl Multi {
 #[derive(Debug)]
 pub(crate) struct Opt {
     pub code: String,
-    pub pattern: Regex,
+    pub pattern: Pattern,
 }
 
 /// One distinct label pattern; shared when several fields print it.
 #[derive(Debug)]
 pub(crate) struct Label {
-    pub regex: Regex,
+    pub regex: Pattern,
     pub fields: Vec<FieldId>,
 }
 
@@ -204,6 +204,43 @@ impl Template {
     }
 }
 
+/// A pattern checked when the template loads and compiled on first use:
+/// most patterns are only ever searched together (see [`Multi`]).
+#[derive(Debug)]
+pub(crate) struct Pattern {
+    source: String,
+    compiled: std::sync::OnceLock<Regex>,
+}
+
+impl Pattern {
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    pub fn regex(&self) -> &Regex {
+        self.compiled
+            .get_or_init(|| Regex::new(&self.source).expect("checked when the template loaded"))
+    }
+}
+
+/// Checks a pattern written by a person (see [`pattern`]) without compiling it.
+pub(crate) fn lazy_pattern(rule: &str, src: &str) -> std::result::Result<Pattern, String> {
+    let folded = fold(src);
+    let parse = |s: &str| regex_syntax::Parser::new().parse(s).map(|_| s.to_string());
+    let source = parse(&format!("(?i-u:{folded})"))
+        .or_else(|_| parse(&format!("(?i:{folded})")))
+        .map_err(|e| {
+            format!(
+                "{rule}: bad pattern {src:?}: {}",
+                first_line(&e.to_string())
+            )
+        })?;
+    Ok(Pattern {
+        source,
+        compiled: std::sync::OnceLock::new(),
+    })
+}
+
 /// Compiles a pattern written by a person: accents in it are folded like the
 /// text it will meet, and matching ignores case.
 pub(crate) fn pattern(rule: &str, src: &str) -> std::result::Result<Regex, String> {
@@ -243,7 +280,7 @@ fn compile(spec: TemplateSpec) -> std::result::Result<Template, String> {
             let markers = r
                 .markers
                 .iter()
-                .map(|m| pattern(&format!("revision `{}` marker", r.name), m))
+                .map(|m| lazy_pattern(&format!("revision `{}` marker", r.name), m))
                 .collect::<std::result::Result<_, _>>()?;
             Ok(Revision {
                 name: r.name.clone(),
@@ -290,16 +327,18 @@ fn compile(spec: TemplateSpec) -> std::result::Result<Template, String> {
     for (id, sources) in label_of.iter().enumerate() {
         for src in sources {
             let norm = fold(src).to_lowercase();
-            let at = *by_source.entry(norm).or_insert_with(|| {
-                labels.push(Label {
-                    regex: Regex::new("^$").unwrap(),
-                    fields: Vec::new(),
-                });
-                labels.len() - 1
-            });
-            if labels[at].fields.is_empty() {
-                labels[at].regex = pattern(&format!("field `{}` label", fields[id].key), src)?;
-            }
+            let at = match by_source.get(&norm) {
+                Some(&at) => at,
+                None => {
+                    let regex = lazy_pattern(&format!("field `{}` label", fields[id].key), src)?;
+                    labels.push(Label {
+                        regex,
+                        fields: Vec::new(),
+                    });
+                    by_source.insert(norm, labels.len() - 1);
+                    labels.len() - 1
+                }
+            };
             labels[at].fields.push(id);
         }
     }
@@ -385,7 +424,7 @@ fn compile_field(
             .iter()
             .map(|l| format!("(?:{l})"))
             .collect::<Vec<_>>();
-        let pat = pattern(
+        let pat = lazy_pattern(
             &format!("{rule} option `{}`", o.code),
             &alternatives.join("|"),
         )?;
