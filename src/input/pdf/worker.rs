@@ -290,6 +290,6 @@ fn limit_memory(mb: u64) {
     };
     // SAFETY: setrlimit only reads the struct we pass.
     unsafe {
-        libc::setrlimit(libc::RLIMIT_AS, &limit);
+        libc::setrlimit(libc::RLIMIT_DATA, &limit);
     }
 }
