@@ -43,11 +43,7 @@ pub fn process_with(t: &Template, source: &Source, opts: &Options) -> Vec<Record
     match catch_unwind(AssertUnwindSafe(|| process_inner(t, source, &name, opts))) {
         Ok(records) => records,
         Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
+            let what = crate::error::panic_message(&*panic);
             vec![Record::failed(
                 &name,
                 &t.name,

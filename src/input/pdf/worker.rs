@@ -263,11 +263,7 @@ pub fn serve(memory_mb: u64) -> std::io::Result<()> {
             Ok(Ok(text)) => Answer::Ok(text),
             Ok(Err(f)) => Answer::Err(f),
             Err(panic) => {
-                let what = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_default();
+                let what = crate::error::panic_message(&*panic);
                 Answer::Err(PdfFailure::new(
                     "pdf_unreadable",
                     format!("the PDF parser failed on this file: {what}"),
