@@ -269,3 +269,15 @@ fn a_broken_xref_or_startxref_is_rebuilt() {
         assert_eq!(f["data"], "2025-02-13", "{path}");
     }
 }
+
+#[test]
+fn fillable_fields_on_no_page_are_read_by_their_names() {
+    // f0_Colaborador, f0_Data and the box cb_Status retencao_Desligamento
+    // have no /Rect and no /P: only their names say what they are.
+    let r = &read("fixtures/pdf/acroform_fields_on_no_page.pdf")[0];
+    let f = fields(r);
+    assert_eq!(f["colaborador"], "Maria Luiza");
+    assert_eq!(f["data"], "2025-02-13");
+    assert_eq!(f["status_retencao"], "desligamento");
+    assert!(r.unplaced.is_empty(), "{:?}", r.unplaced);
+}

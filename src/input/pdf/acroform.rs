@@ -163,11 +163,16 @@ fn widget(
         .and_then(|id| pages.iter().position(|p| *p == id))
         .map_or(0, |i| i + 1);
     let height = page_height(doc, pages, page);
-    let label = name
-        .split_once('_')
-        .map_or(name, |(_, rest)| rest)
-        .replace('_', " ");
-    let by_name = format!("{label} {text}");
+    // "f0_Colaborador" is the field Colaborador; "cb_Status retenção_Desligamento"
+    // is the box Desligamento of the group Status retenção.
+    let label = name.split_once('_').map_or(name, |(_, rest)| rest);
+    let by_name = match (ft, label.rsplit_once('_')) {
+        (Some(b"Btn"), Some((group, option))) => {
+            format!("{} {text} {option}", group.replace('_', " "))
+        }
+        (Some(b"Btn"), None) => format!("{text} {label}"),
+        _ => format!("{} {text}", label.replace('_', " ")),
+    };
     if rect.len() != 4 || page == 0 {
         return Some(Widget {
             page: 0,
