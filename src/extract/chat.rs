@@ -20,13 +20,13 @@ pub struct Message {
 }
 
 static WEB: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\[(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?,\s*(?P<d>\d{1,2})/(?P<mo>\d{1,2})/(?P<y>\d{2,4})\]\s*(?P<a>[^:]+?):\s?(?P<t>.*)$").unwrap()
+    Regex::new(r"^\[(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?,\s*(?P<d>\d{1,2})/(?P<mo>\d{1,2})/(?P<y>\d{2,4})\]\s*(?P<a>[^:\n]+?):\s?").unwrap()
 });
 static IOS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\[(?P<d>\d{1,2})/(?P<mo>\d{1,2})/(?P<y>\d{2,4}),?\s+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?\]\s*(?P<a>[^:]+?):\s?(?P<t>.*)$").unwrap()
+    Regex::new(r"^\[(?P<d>\d{1,2})/(?P<mo>\d{1,2})/(?P<y>\d{2,4}),?\s+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?\]\s*(?P<a>[^:\n]+?):\s?").unwrap()
 });
 static ANDROID: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?P<d>\d{1,2})/(?P<mo>\d{1,2})/(?P<y>\d{2,4}),?\s+(?P<h>\d{1,2}):(?P<mi>\d{2})\s+-\s+(?P<a>[^:]+?):\s?(?P<t>.*)$").unwrap()
+    Regex::new(r"^(?P<d>\d{1,2})/(?P<mo>\d{1,2})/(?P<y>\d{2,4}),?\s+(?P<h>\d{1,2}):(?P<mi>\d{2})\s+-\s+(?P<a>[^:\n]+?):\s?").unwrap()
 });
 
 /// Parses one line as the start of a message.
@@ -54,7 +54,10 @@ pub fn parse_line(line: &str) -> Option<Message> {
     Some(Message {
         quando,
         autor: c["a"].trim().to_string(),
-        texto: c["t"].trim().to_string(),
+        // The text is the rest of the line: no need to walk it in the regex.
+        texto: line[c.get(0).map_or(line.len(), |m| m.end())..]
+            .trim()
+            .to_string(),
     })
 }
 
