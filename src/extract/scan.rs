@@ -528,16 +528,13 @@ impl Scanner<'_> {
         let seg = &line.clean[tok.end..seg_end];
         match def.kind {
             Kind::Box => {
-                let mark = marks::trailing_mark(&line.clean, 0, tok.start)
-                    .filter(|m| m.end <= tok.start)
-                    .map(|m| m.mark);
+                // The box's mark stands right before its label.
+                let at = self.box_mark(tok, line, 0);
                 let hit = marks::Hit {
                     option: 0,
-                    mark: mark.filter(|_| self.box_mark(tok, line, 0).is_some()),
+                    mark: at.map(|m| m.mark),
                     line: line.no,
-                    raw: line.clean
-                        [self.box_mark(tok, line, 0).map_or(tok.start, |m| m.start)..tok.end]
-                        .to_string(),
+                    raw: line.clean[at.map_or(tok.start, |m| m.start)..tok.end].to_string(),
                     span: (tok.start, tok.end),
                 };
                 set_slot(

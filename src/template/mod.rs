@@ -43,8 +43,8 @@ pub struct Template {
     /// The title pattern, matching only where a line's text starts.
     pub(crate) title_start: Regex,
     pub(crate) revisions: Vec<Revision>,
-    /// All fields: top-level ones in output order, then nothing else; the
-    /// fields of a list are found through [`Field::children`].
+    /// All fields, in the template's order: top-level ones and the fields
+    /// of lists (found through [`Field::children`]).
     pub(crate) fields: Vec<Field>,
     /// Top-level fields in output order.
     pub(crate) top: Vec<FieldId>,
