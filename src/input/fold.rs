@@ -65,21 +65,43 @@ pub struct Folded {
 impl Folded {
     /// Folds `clean`, remembering where each folded byte came from.
     pub fn new(clean: &str) -> Self {
-        if clean
-            .bytes()
-            .all(|b| b.is_ascii() && (!b.is_ascii_control() || b == b'\t'))
-        {
+        let bytes = clean.as_bytes();
+        let keeps = |b: u8| (0x20..0x7f).contains(&b) || b == b'\t';
+        if bytes.iter().all(|&b| keeps(b)) {
             return Folded {
                 text: clean.to_string(),
                 map: None,
             };
         }
         let mut text = String::with_capacity(clean.len());
-        let mut map = Vec::with_capacity(clean.len() + 1);
-        for (at, c) in clean.char_indices() {
+        let mut map: Vec<u32> = Vec::with_capacity(clean.len() + 1);
+        let mut at = 0;
+        while at < bytes.len() {
+            let b = bytes[at];
+            // ASCII and the Latin-1 letters (two bytes, 0xC3 first) are most
+            // of the text: one folded byte each, no decoding.
+            if b < 0x80 {
+                if keeps(b) {
+                    text.push(b as char);
+                    map.push(at as u32);
+                }
+                at += 1;
+                continue;
+            }
+            if b == 0xc3 {
+                let folded = LATIN1[(bytes[at + 1] & 0x3f) as usize];
+                if folded != '\0' {
+                    text.push(folded);
+                    map.push(at as u32);
+                    at += 2;
+                    continue;
+                }
+            }
+            let c = clean[at..].chars().next().expect("a character starts here");
             let before = text.len();
             fold_char(c, &mut text);
-            map.extend(std::iter::repeat_n(at as u32, text.len() - before));
+            map.resize(map.len() + text.len() - before, at as u32);
+            at += c.len_utf8();
         }
         map.push(clean.len() as u32);
         Folded {

@@ -75,10 +75,10 @@ pub fn split_lines(text: &str) -> Vec<Line> {
 /// Removes export artifacts from one line; keeps leading white space and
 /// tabs, which separate table cells.
 pub fn clean_line(raw: &str) -> String {
-    // Most lines: printable ASCII with nothing to remove but trailing spaces.
-    let plain = raw.bytes().all(|b| (0x20..0x7f).contains(&b) || b == b'\t')
-        && !raw.contains("**")
-        && !raw.trim_start().starts_with('#');
+    // Most lines: printable ASCII, Latin-1 letters and checkboxes, with
+    // nothing to remove but trailing spaces.
+    let plain =
+        is_plain(raw.as_bytes()) && !raw.contains("**") && !raw.trim_start().starts_with('#');
     if plain {
         return raw.trim_end_matches(' ').to_string();
     }
@@ -108,6 +108,24 @@ pub fn clean_line(raw: &str) -> String {
         out = out.nfc().collect();
     }
     out
+}
+
+/// True when `b` holds only printable ASCII, tabs, the letters U+00C0 to
+/// U+00FF and the ballot boxes ☐☑☒☓: text already in NFC with nothing to
+/// replace (no NBSP, no BOM, no combining mark).
+fn is_plain(b: &[u8]) -> bool {
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            0x20..=0x7e | b'\t' => i += 1,
+            0xc3 => i += 2,
+            0xe2 if b.get(i + 1) == Some(&0x98) && matches!(b.get(i + 2), Some(0x90..=0x93)) => {
+                i += 3
+            }
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// A markdown heading (`## Title`) reads as its text.
@@ -145,5 +163,9 @@ mod tests {
         assert_eq!(clean_line("Retenc\u{327}a\u{303}o"), "Retenção");
         assert_eq!(clean_line("\tEndodontia\t43"), "\tEndodontia\t43");
         assert_eq!(clean_line("#hashtag"), "#hashtag");
+        assert_eq!(clean_line("☒ Sim ☐ Não  "), "☒ Sim ☐ Não");
+        assert_eq!(clean_line("Não\u{a0}"), "Não");
+        assert_eq!(clean_line("\u{feff}Formulário"), "Formulário");
+        assert_eq!(clean_line("Retenc\u{327}ão"), "Retenção");
     }
 }

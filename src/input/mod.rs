@@ -52,6 +52,8 @@ impl Source {
                 if meta.len() > max {
                     return Err(too_large(meta.len()));
                 }
+                // Room for the whole file: one read, and one more to see its end.
+                buf.reserve_exact(meta.len().min(max) as usize + 1);
                 file.take(max + 1).read_to_end(&mut buf)?;
             }
             Source::Stdin => {
@@ -79,61 +81,103 @@ pub const EXTENSIONS: &[&str] = &["txt", "text", "md", "pdf"];
 /// hidden entries skipped), `-` for standard input. Duplicates are dropped.
 pub fn collect_sources(paths: &[PathBuf]) -> crate::Result<Vec<Source>> {
     let mut out = Vec::new();
+    // Only several paths, or links met in a walk, can name a file twice.
+    let mut may_repeat = paths.len() > 1;
     for p in paths {
         if p.as_os_str() == "-" {
             out.push(Source::Stdin);
         } else if p.is_dir() {
-            walk(p, &mut out, &mut std::collections::HashSet::new()).map_err(|e| {
-                crate::Error::Io {
-                    context: format!("reading directory {}", p.display()),
-                    source: e,
-                }
+            let mut walk = Walk {
+                out: &mut out,
+                seen: std::collections::HashSet::new(),
+                links: false,
+            };
+            walk.dir(p).map_err(|e| crate::Error::Io {
+                context: format!("reading directory {}", p.display()),
+                source: e,
             })?;
+            may_repeat |= walk.links;
         } else if p.exists() || p.is_symlink() {
             out.push(Source::File(p.clone()));
         } else {
             return Err(crate::Error::MissingInput(p.clone()));
         }
     }
-    // A file named twice (or by two paths) is read once.
-    let mut seen = std::collections::HashSet::new();
-    out.retain(|s| match s {
-        Source::File(p) => seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())),
-        Source::Stdin => seen.insert(PathBuf::from("-")),
-    });
+    if may_repeat {
+        // A file named twice (or by two paths) is read once.
+        let mut seen = std::collections::HashSet::new();
+        out.retain(|s| seen.insert(Identity::of(s)));
+    }
     Ok(out)
 }
 
-fn walk(
-    dir: &Path,
-    out: &mut Vec<Source>,
-    seen: &mut std::collections::HashSet<PathBuf>,
-) -> std::io::Result<()> {
-    // A link back to a folder above would walk forever.
-    if !seen.insert(std::fs::canonicalize(dir)?) {
-        return Ok(());
-    }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            !p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-        })
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            // A folder named like a form file is reported (it gives an
-            // `is_a_directory` record), and its contents are read too.
-            if has_text_extension(&p) {
-                out.push(Source::File(p.clone()));
+/// What makes two sources the same document.
+#[derive(PartialEq, Eq, Hash)]
+enum Identity {
+    /// Device and inode: every path to one file, links included.
+    File(u64, u64),
+    /// A path that leads to no file (a dangling link), or a platform
+    /// without inodes.
+    Path(PathBuf),
+    Stdin,
+}
+
+impl Identity {
+    fn of(source: &Source) -> Identity {
+        match source {
+            Source::Stdin => Identity::Stdin,
+            Source::File(p) => {
+                #[cfg(unix)]
+                if let Ok(meta) = std::fs::metadata(p) {
+                    use std::os::unix::fs::MetadataExt;
+                    return Identity::File(meta.dev(), meta.ino());
+                }
+                Identity::Path(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
             }
-            walk(&p, out, seen)?;
-        } else if has_text_extension(&p) || (p.is_symlink() && !p.exists()) {
-            out.push(Source::File(p));
         }
     }
-    Ok(())
+}
+
+/// A recursive walk of one folder given on the command line.
+struct Walk<'a> {
+    out: &'a mut Vec<Source>,
+    /// Folders walked (canonical): a link back to a folder above would walk
+    /// forever.
+    seen: std::collections::HashSet<PathBuf>,
+    /// A symbolic link was met.
+    links: bool,
+}
+
+impl Walk<'_> {
+    fn dir(&mut self, dir: &Path) -> std::io::Result<()> {
+        if !self.seen.insert(std::fs::canonicalize(dir)?) {
+            return Ok(());
+        }
+        let mut entries: Vec<(PathBuf, std::fs::FileType)> = std::fs::read_dir(dir)?
+            .filter_map(|e| e.ok())
+            .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+            .filter_map(|e| Some((e.path(), e.file_type().ok()?)))
+            .collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        for (p, kind) in entries {
+            // The entry's type comes with the listing; only a link needs a
+            // look at what it leads to.
+            let link = kind.is_symlink();
+            self.links |= link;
+            let is_dir = if link { p.is_dir() } else { kind.is_dir() };
+            if is_dir {
+                // A folder named like a form file is reported (it gives an
+                // `is_a_directory` record), and its contents are read too.
+                if has_text_extension(&p) {
+                    self.out.push(Source::File(p.clone()));
+                }
+                self.dir(&p)?;
+            } else if has_text_extension(&p) || (link && !p.exists()) {
+                self.out.push(Source::File(p));
+            }
+        }
+        Ok(())
+    }
 }
 
 fn has_text_extension(p: &Path) -> bool {

@@ -66,7 +66,7 @@ struct Validator<'a> {
     unknown_reported: HashSet<String>,
 }
 
-impl Validator<'_> {
+impl<'v> Validator<'v> {
     /// The revision prints the field (and its list, for a list's field).
     fn applies(&self, field: FieldId) -> bool {
         let top = self.t.fields[field].list.unwrap_or(field);
@@ -343,12 +343,17 @@ impl Validator<'_> {
         };
         let group = &self.t.fields[hint.group];
         let mut warned: HashSet<usize> = HashSet::new();
+        let mut notes = None;
         for (word, option) in &hint.words {
             let code = &group.options[*option].code;
             if checked.contains(code) || warned.contains(option) {
                 continue;
             }
-            if let Some((line, quote)) = self.find_in_notes(hint, word) {
+            let notes = notes.get_or_insert_with(|| self.notes(hint));
+            let found = notes.iter().find_map(|(no, text, folded)| {
+                find_word(word, text, folded).map(|quote| (*no, quote))
+            });
+            if let Some((line, quote)) = found {
                 warned.insert(*option);
                 let message = format!(
                     "{}: the notes speak of {quote:?} (line {line}), but {code} is not checked",
@@ -364,11 +369,12 @@ impl Validator<'_> {
         }
     }
 
-    /// The first line of the hint's notes where `word` appears, and the word.
-    fn find_in_notes(&self, hint: &Hint, word: &regex::Regex) -> Option<(usize, String)> {
+    /// The lines of the hint's notes, each folded once for every word.
+    fn notes(&self, hint: &Hint) -> Vec<(usize, &'v str, Folded)> {
+        let mut out = Vec::new();
         for r in &hint.look_in {
             let f = &self.t.fields[r.field];
-            let slots: Vec<&Slot> = match f.list {
+            let slots: Vec<&'v Slot> = match f.list {
                 None => self.raw.slots[r.field].iter().collect(),
                 Some(list) => self
                     .raw
@@ -382,14 +388,12 @@ impl Validator<'_> {
                 let Slot::Block { lines, .. } = slot else {
                     continue;
                 };
-                for (no, text) in lines {
-                    if let Some(quote) = find_word(word, text) {
-                        return Some((*no, quote));
-                    }
+                for (no, text) in lines.iter() {
+                    out.push((*no, text.as_str(), Folded::new(text)));
                 }
             }
         }
-        None
+        out
     }
 
     fn unplaced(&mut self) {
@@ -418,8 +422,7 @@ impl Validator<'_> {
 }
 
 /// Finds `word` at the start of a word of `text`; returns the whole word.
-fn find_word(word: &regex::Regex, text: &str) -> Option<String> {
-    let folded = Folded::new(text);
+fn find_word(word: &regex::Regex, text: &str, folded: &Folded) -> Option<String> {
     word.find_iter(&folded.text).find_map(|m| {
         let before = folded.text[..m.start()].chars().next_back();
         if before.is_some_and(char::is_alphanumeric) {
