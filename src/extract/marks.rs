@@ -6,10 +6,6 @@
 //! U+FFFD, control characters from a font without a Unicode map) are
 //! unreadable. Neither is ever taken as "unchecked".
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use crate::input::Line;
 use crate::template::Field;
 
@@ -22,14 +18,28 @@ pub enum Mark {
     Unreadable,
 }
 
-static MARK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"☒|☑|✔|✘|✗|■|\[[xX]\]|\([xX]\)|☐|□|\[ ?\]|\( ?\)",
-        r"|\x{F0FE}|\x{F0FD}|\x{F078}|\x{F0A8}|\x{F06F}",
-        r"|[þý¨?\x{FFFD}]|[\x00-\x08\x0B\x0E-\x1F]",
-    ))
-    .unwrap()
-});
+/// The length of the mark token starting at byte `i` of `hay`, if one does:
+/// a box symbol (☒ ☑ ✔ ✘ ✗ ■ ☐ □, Wingdings in the private use area, þ ý ¨
+/// as Word exports them), `[x]`, `(x)`, `[ ]`, `( )`, `[]`, `()`, or what
+/// a mark becomes when it cannot be read (`?`, U+FFFD, a control character).
+fn mark_token(hay: &str, i: usize) -> Option<usize> {
+    let b = hay.as_bytes();
+    let c = hay[i..].chars().next()?;
+    match c {
+        '☒' | '☑' | '✔' | '✘' | '✗' | '■' | '☐' | '□' | '\u{F0FE}' | '\u{F0FD}' | '\u{F078}'
+        | '\u{F0A8}' | '\u{F06F}' | 'þ' | 'ý' | '¨' | '?' | '\u{FFFD}' => Some(c.len_utf8()),
+        '\x00'..='\x08' | '\x0B' | '\x0E'..='\x1F' => Some(1),
+        '[' | '(' => {
+            let close = if c == '[' { b']' } else { b')' };
+            match (b.get(i + 1), b.get(i + 2)) {
+                (Some(b'x' | b'X' | b' '), Some(&n)) if n == close => Some(3),
+                (Some(&n), _) if n == close => Some(2),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
 
 /// Where a line's text starts: after white space, bullets and box marks.
 /// Also tells whether a mark stood there.
@@ -104,22 +114,39 @@ pub struct MarkAt {
 /// count only standing alone between spaces.
 pub fn find_marks(clean: &str, from: usize, to: usize) -> Vec<MarkAt> {
     let hay = &clean[from..to];
-    MARK.find_iter(hay)
-        .filter(|m| {
-            let tok = m.as_str();
-            if !matches!(tok, "þ" | "ý" | "¨" | "?") {
-                return true;
-            }
-            let before = hay[..m.start()].chars().next_back();
-            let after = hay[m.end()..].chars().next();
+    let b = hay.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        // Letters, digits and most punctuation start no mark; nor does the
+        // middle of a character.
+        let x = b[i];
+        if (x.is_ascii() && !matches!(x, b'[' | b'(' | b'?' | 0..=0x1f))
+            || (0x80..0xc0).contains(&x)
+        {
+            i += 1;
+            continue;
+        }
+        let Some(len) = mark_token(hay, i) else {
+            i += 1;
+            continue;
+        };
+        let tok = &hay[i..i + len];
+        let alone = || {
+            let before = hay[..i].chars().next_back();
+            let after = hay[i + len..].chars().next();
             before.is_none_or(char::is_whitespace) && after.is_none_or(char::is_whitespace)
-        })
-        .map(|m| MarkAt {
-            start: from + m.start(),
-            end: from + m.end(),
-            mark: classify(m.as_str()),
-        })
-        .collect()
+        };
+        if !matches!(tok, "þ" | "ý" | "¨" | "?") || alone() {
+            out.push(MarkAt {
+                start: from + i,
+                end: from + i + len,
+                mark: classify(tok),
+            });
+        }
+        i += len;
+    }
+    out
 }
 
 /// The mark that ends `clean[from..to]` (only white space after it).
@@ -294,6 +321,46 @@ mod tests {
         }
         for m in ["?", "\u{FFFD}", "\u{0}"] {
             assert_eq!(classify(m), Mark::Unreadable, "{m:?}");
+        }
+    }
+
+    /// The marks as one regex: the tokenizer must find the same tokens.
+    fn by_regex(hay: &str) -> Vec<(usize, usize)> {
+        let re = regex::Regex::new(concat!(
+            r"☒|☑|✔|✘|✗|■|\[[xX]\]|\([xX]\)|☐|□|\[ ?\]|\( ?\)",
+            r"|\x{F0FE}|\x{F0FD}|\x{F078}|\x{F0A8}|\x{F06F}",
+            r"|[þý¨?\x{FFFD}]|[\x00-\x08\x0B\x0E-\x1F]",
+        ))
+        .unwrap();
+        re.find_iter(hay)
+            .filter(|m| {
+                !matches!(m.as_str(), "þ" | "ý" | "¨" | "?")
+                    || (hay[..m.start()]
+                        .chars()
+                        .next_back()
+                        .is_none_or(char::is_whitespace)
+                        && hay[m.end()..]
+                            .chars()
+                            .next()
+                            .is_none_or(char::is_whitespace))
+            })
+            .map(|m| (m.start(), m.end()))
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_tokenizer_finds_what_the_regex_finds(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "☒", "☐", "☑", "✔", "■", "□", "[", "]", "(", ")", "x", "X", " ", "\t",
+                "þ", "ý", "¨", "?", "\u{FFFD}", "\u{F0FE}", "\u{F0A8}", "\u{1}", "\u{1f}",
+                "\n", "Sim", "Não", "ação", "1º", "-",
+            ]), 0..24)
+        ) {
+            let hay: String = pieces.concat();
+            let got: Vec<(usize, usize)> =
+                find_marks(&hay, 0, hay.len()).iter().map(|m| (m.start, m.end)).collect();
+            proptest::prop_assert_eq!(got, by_regex(&hay), "{:?}", hay);
         }
     }
 

@@ -77,15 +77,21 @@ impl Folded {
         let mut map: Vec<u32> = Vec::with_capacity(clean.len() + 1);
         let mut at = 0;
         while at < bytes.len() {
+            // Runs of plain ASCII and the Latin-1 letters (two bytes, 0xC3
+            // first) are most of the text: copied, or one folded byte each.
+            let run = bytes[at..]
+                .iter()
+                .position(|&b| !keeps(b))
+                .map_or(bytes.len(), |n| at + n);
+            if run > at {
+                text.push_str(&clean[at..run]);
+                map.extend(at as u32..run as u32);
+                at = run;
+                continue;
+            }
             let b = bytes[at];
-            // ASCII and the Latin-1 letters (two bytes, 0xC3 first) are most
-            // of the text: one folded byte each, no decoding.
             if b < 0x80 {
-                if keeps(b) {
-                    text.push(b as char);
-                    map.push(at as u32);
-                }
-                at += 1;
+                at += 1; // a control character
                 continue;
             }
             if b == 0xc3 {
