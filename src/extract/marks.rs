@@ -262,10 +262,7 @@ pub(crate) fn read_options(group: &Field, line: &Line, from: usize, to: usize) -
 fn option_spans(group: &Field, line: &Line, from: usize, to: usize) -> Vec<(usize, usize, usize)> {
     let folded = &line.folded;
     let mut spans = Vec::new();
-    for (i, ms, me) in group.option_search.find_iter(&folded.text) {
-        if !super::on_word_boundaries(&folded.text, ms, me) {
-            continue;
-        }
+    for (i, ms, me) in group.option_search.find_words(&folded.text) {
         let (s, e) = (folded.to_clean(ms), folded.end_to_clean(me));
         if s >= from && e <= to {
             spans.push((s, e, i));

@@ -152,15 +152,15 @@ impl Found {
             let (start, marked) = marks::content_start(&line.clean);
             let text = &line.folded.text;
             let at = line.folded.from_clean(start);
-            if t.title_start.is_match(&text[at..]) {
+            if t.title_start.at(text, at).is_some() {
                 titles.push(i);
             }
             let labelled = t.label_search.at(text, at).is_some();
             if labelled {
                 labels.extend(
                     t.label_search
-                        .find_iter(text)
-                        .filter(|&(_, s, e)| on_word_boundaries(text, s, e))
+                        .find_words(text)
+                        .into_iter()
                         .map(|(label, s, e)| (s, e, label)),
                 );
             }

@@ -2,8 +2,11 @@
 //! read from TOML and compiled once. Every pattern is compiled when the
 //! template loads; a bad template is refused with a message naming the rule.
 
+mod multi;
 pub(crate) mod rules;
 mod spec;
+
+pub(crate) use multi::Multi;
 
 use std::collections::HashMap;
 
@@ -41,7 +44,7 @@ pub struct Template {
     /// What the template describes.
     pub description: String,
     /// The title pattern, matching only where a line's text starts.
-    pub(crate) title_start: Regex,
+    pub(crate) title_start: Multi,
     pub(crate) revisions: Vec<Revision>,
     /// All fields, in the template's order: top-level ones and the fields
     /// of lists (found through [`Field::children`]).
@@ -104,50 +107,6 @@ impl Field {
             (Some(list), None) => format!("{}.{}", template.fields[list].key, self.key),
             _ => self.key.clone(),
         }
-    }
-}
-
-/// Several patterns searched in one pass, each match saying which pattern
-/// it is. Where two could match at the same place, the longer pattern is
-/// tried first.
-#[derive(Debug)]
-pub(crate) struct Multi {
-    re: regex_automata::meta::Regex,
-    ids: Vec<usize>,
-}
-
-impl Multi {
-    fn new<'a>(
-        patterns: impl IntoIterator<Item = (usize, &'a str)>,
-    ) -> std::result::Result<Multi, String> {
-        let mut patterns: Vec<(usize, &str)> = patterns.into_iter().collect();
-        patterns.sort_by_key(|(_, p)| std::cmp::Reverse(p.len()));
-        let sources: Vec<&str> = patterns.iter().map(|(_, p)| *p).collect();
-        let re = regex_automata::meta::Regex::new_many(&sources).map_err(|e| e.to_string())?;
-        Ok(Multi {
-            re,
-            ids: patterns.into_iter().map(|(id, _)| id).collect(),
-        })
-    }
-
-    /// The id of a pattern matching at `at` exactly, if any.
-    pub fn at(&self, hay: &str, at: usize) -> Option<usize> {
-        let input = regex_automata::Input::new(hay)
-            .range(at..)
-            .anchored(regex_automata::Anchored::Yes);
-        self.re
-            .search(&input)
-            .map(|m| self.ids[m.pattern().as_usize()])
-    }
-
-    /// `(id, start, end)` of the matches in `hay`, left to right.
-    pub fn find_iter<'h>(
-        &'h self,
-        hay: &'h str,
-    ) -> impl Iterator<Item = (usize, usize, usize)> + 'h {
-        self.re
-            .find_iter(hay)
-            .map(|m| (self.ids[m.pattern().as_usize()], m.start(), m.end()))
     }
 }
 
@@ -271,8 +230,7 @@ fn compile(spec: TemplateSpec) -> std::result::Result<Template, String> {
         return Err("`name` is empty".into());
     }
     let title = pattern("`title`", &spec.title)?;
-    let title_start =
-        Regex::new(&format!("^(?:{})", title.as_str())).map_err(|e| format!("`title`: {e}"))?;
+    let title_start = Multi::new([(0, title.as_str())]).map_err(|e| format!("`title`: {e}"))?;
     let revisions = spec
         .revision
         .iter()

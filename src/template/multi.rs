@@ -1,0 +1,254 @@
+//! Several patterns searched together, each match saying which pattern it
+//! is.
+//!
+//! Labels and options are only ever looked for where a word starts, so the
+//! search is a series of anchored searches, one per word start, on a DFA
+//! built once when the template loads: a few table lookups per word instead
+//! of a general search (forward, then backward for the start) over the line.
+//! A pattern set the DFA cannot take (Unicode word boundaries, or too big)
+//! keeps the general regex engine; results are the same either way.
+
+use regex_automata::dfa::{dense, Automaton, StartKind};
+use regex_automata::util::start;
+use regex_automata::{Anchored, Input, MatchKind};
+
+/// The patterns of a [`Multi`], compiled. Where two could match at the same
+/// place, the longer pattern is tried first.
+#[derive(Debug)]
+pub(crate) struct Multi {
+    re: regex_automata::meta::Regex,
+    sources: Vec<String>,
+    /// Built on first use (some sets are only ever searched whole).
+    anchored: std::sync::OnceLock<Anchored1>,
+    ids: Vec<usize>,
+}
+
+/// The anchored DFA of a [`Multi`]'s patterns.
+#[derive(Debug)]
+struct Anchored1 {
+    /// `None` when it could not be built.
+    dfa: Option<dense::DFA<Vec<u32>>>,
+    /// Bytes a match can start with (all of them without a DFA).
+    first: [bool; 256],
+}
+
+/// Largest DFA built for a pattern set; a larger one keeps the regex engine.
+const DFA_LIMIT: usize = 4 << 20;
+
+impl Multi {
+    pub(crate) fn new<'a>(
+        patterns: impl IntoIterator<Item = (usize, &'a str)>,
+    ) -> Result<Multi, String> {
+        let mut patterns: Vec<(usize, &str)> = patterns.into_iter().collect();
+        patterns.sort_by_key(|(_, p)| std::cmp::Reverse(p.len()));
+        let sources: Vec<&str> = patterns.iter().map(|(_, p)| *p).collect();
+        let re = regex_automata::meta::Regex::new_many(&sources).map_err(|e| e.to_string())?;
+        Ok(Multi {
+            re,
+            sources: sources.iter().map(|s| s.to_string()).collect(),
+            anchored: std::sync::OnceLock::new(),
+            ids: patterns.into_iter().map(|(id, _)| id).collect(),
+        })
+    }
+
+    fn anchored(&self) -> &Anchored1 {
+        self.anchored.get_or_init(|| {
+            let dfa = dense::Builder::new()
+                .configure(
+                    dense::Config::new()
+                        .start_kind(StartKind::Anchored)
+                        .match_kind(MatchKind::LeftmostFirst)
+                        .dfa_size_limit(Some(DFA_LIMIT))
+                        .determinize_size_limit(Some(DFA_LIMIT)),
+                )
+                .build_many(&self.sources)
+                .ok();
+            let first = match &dfa {
+                Some(dfa) => first_bytes(dfa),
+                None => [true; 256],
+            };
+            Anchored1 { dfa, first }
+        })
+    }
+
+    /// The pattern matching at `at` (preferred as in [`Multi::new`]) and
+    /// where its match ends.
+    pub fn at_end(&self, hay: &str, at: usize) -> Option<(usize, usize)> {
+        let a = self.anchored();
+        if !hay.as_bytes().get(at).is_some_and(|&b| a.first[b as usize]) {
+            // Only a pattern that matches the empty string could match here.
+            if a.dfa.is_some() {
+                return None;
+            }
+        }
+        let input = Input::new(hay).range(at..).anchored(Anchored::Yes);
+        if let Some(dfa) = &a.dfa {
+            if let Ok(found) = dfa.try_search_fwd(&input) {
+                return found.map(|m| (self.ids[m.pattern().as_usize()], m.offset()));
+            }
+        }
+        self.re
+            .search(&input)
+            .map(|m| (self.ids[m.pattern().as_usize()], m.end()))
+    }
+
+    /// The id of a pattern matching at `at` exactly, if any.
+    pub fn at(&self, hay: &str, at: usize) -> Option<usize> {
+        self.at_end(hay, at).map(|(id, _)| id)
+    }
+
+    /// `(id, start, end)` of the matches in `hay`, left to right.
+    pub fn find_iter<'h>(
+        &'h self,
+        hay: &'h str,
+    ) -> impl Iterator<Item = (usize, usize, usize)> + 'h {
+        self.re
+            .find_iter(hay)
+            .map(|m| (self.ids[m.pattern().as_usize()], m.start(), m.end()))
+    }
+
+    /// `(id, start, end)` of the matches in `hay` that start where a word
+    /// does and end where one does (on word boundaries), left to right, not
+    /// overlapping: the labels and options of a line.
+    pub fn find_words(&self, hay: &str) -> Vec<(usize, usize, usize)> {
+        let b = hay.as_bytes();
+        let first = &self.anchored().first;
+        let mut out = Vec::new();
+        let mut at = 0;
+        let mut after_word = false; // the character before `at` is alphanumeric
+        while at < b.len() {
+            let (word, len) = char_at(hay, at);
+            let starts = !(word && after_word);
+            if starts && first[b[at] as usize] {
+                if let Some((id, end)) = self.at_end(hay, at).filter(|&(_, end)| end > at) {
+                    if crate::extract::on_word_boundaries(hay, at, end) {
+                        out.push((id, at, end));
+                    }
+                    after_word = hay[..end]
+                        .chars()
+                        .next_back()
+                        .is_some_and(char::is_alphanumeric);
+                    at = end;
+                    continue;
+                }
+            }
+            after_word = word;
+            at += len;
+        }
+        out
+    }
+}
+
+/// Whether the character at byte `at` is alphanumeric, and its length.
+#[inline]
+fn char_at(s: &str, at: usize) -> (bool, usize) {
+    let b = s.as_bytes()[at];
+    if b.is_ascii() {
+        return (b.is_ascii_alphanumeric(), 1);
+    }
+    let c = s[at..].chars().next().expect("a character starts here");
+    (c.is_alphanumeric(), c.len_utf8())
+}
+
+/// The bytes that lead somewhere from an anchored start state, whatever
+/// stands before the match.
+fn first_bytes(dfa: &dense::DFA<Vec<u32>>) -> [bool; 256] {
+    let mut first = [false; 256];
+    for before in [
+        None,
+        Some(b' '),
+        Some(b'a'),
+        Some(b'\n'),
+        Some(b'\r'),
+        Some(0xc3),
+    ] {
+        let config = start::Config::new()
+            .anchored(Anchored::Yes)
+            .look_behind(before);
+        let Ok(state) = dfa.start_state(&config) else {
+            return [true; 256];
+        };
+        for (b, seen) in first.iter_mut().enumerate() {
+            let next = dfa.next_state(state, b as u8);
+            if !dfa.is_dead_state(next) {
+                *seen = true;
+            }
+        }
+        if dfa.is_match_state(state) {
+            return [true; 256];
+        }
+    }
+    first
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static TEMPLATE: std::sync::LazyLock<crate::Template> =
+        std::sync::LazyLock::new(crate::Template::default_template);
+
+    /// [`Multi::find_words`] with the general regex engine at each word
+    /// start: what the DFA and its table of first bytes must agree with.
+    fn by_meta(m: &Multi, hay: &str) -> Vec<(usize, usize, usize)> {
+        let mut out = Vec::new();
+        let mut at = 0;
+        while at < hay.len() {
+            let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+            let starts = !(word(hay[at..].chars().next()) && word(hay[..at].chars().next_back()));
+            let input = Input::new(hay).range(at..).anchored(Anchored::Yes);
+            if let Some(found) = m.re.search(&input).filter(|f| starts && f.end() > at) {
+                if crate::extract::on_word_boundaries(hay, at, found.end()) {
+                    out.push((m.ids[found.pattern().as_usize()], at, found.end()));
+                }
+                at = found.end();
+            } else {
+                at += hay[at..].chars().next().map_or(1, char::len_utf8);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn labels_of_a_line() {
+        let t = &*TEMPLATE;
+        let found = |s: &str| -> Vec<String> {
+            t.label_search
+                .find_words(s)
+                .iter()
+                .map(|&(_, a, b)| s[a..b].to_string())
+                .collect()
+        };
+        assert_eq!(
+            found("Colaborador Maria Data 13/02/2025"),
+            ["Colaborador", "Data"]
+        );
+        assert_eq!(
+            found("Nome do dentista: Dr. Ana  CPF: 1"),
+            ["Nome do dentista", "CPF"]
+        );
+        // Not inside a word, at either end.
+        assert!(found("Datas, Operadoras, xcpf, ufa").is_empty());
+        assert_eq!(found("1o contato Data 02/03"), ["1o contato", "Data"]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_dfa_finds_what_the_regex_engine_finds(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "data", "de", "inclusao", "inicio", "cpf", "CNPJ", "uf", "UF", "n", "no", "o",
+                "°", ".", ":", " ", "  ", "\t", "x", "1", "2o", "contato", "obs", "Obs.:",
+                "status", "da", "retencao", "sim", "Nao", "nao", "☒", "é", "ß", "-", "(a)",
+                "colaborador", "protocolo", "cro", "s", "?", "valor", "ultima", "producao",
+            ]), 0..16)
+        ) {
+            let t = &*TEMPLATE;
+            let hay: String = pieces.concat();
+            let mut sets = vec![&t.label_search, &t.title_start];
+            sets.extend(t.fields.iter().filter(|f| f.is_group()).map(|f| &f.option_search));
+            for m in sets {
+                proptest::prop_assert_eq!(m.find_words(&hay), by_meta(m, &hay), "{:?}", hay);
+            }
+        }
+    }
+}
