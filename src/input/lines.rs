@@ -44,30 +44,20 @@ impl Line {
 pub fn split_lines(text: &str) -> Vec<Line> {
     let mut lines = Vec::with_capacity(text.len() / 40 + 1);
     let bytes = text.as_bytes();
-    let (mut start, mut i, mut no) = (0, 0, 1);
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\n' => {
-                lines.push(Line::new(no, &text[start..i]));
-                no += 1;
-                i += 1;
-                start = i;
-            }
-            b'\r' => {
-                lines.push(Line::new(no, &text[start..i]));
-                no += 1;
-                i += if bytes.get(i + 1) == Some(&b'\n') {
-                    2
-                } else {
-                    1
-                };
-                start = i;
-            }
-            _ => i += 1,
+    let mut start = 0;
+    for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        if i < start {
+            continue; // the \n of a \r\n
         }
+        lines.push(Line::new(lines.len() + 1, &text[start..i]));
+        start = if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            i + 2
+        } else {
+            i + 1
+        };
     }
     if start < bytes.len() {
-        lines.push(Line::new(no, &text[start..]));
+        lines.push(Line::new(lines.len() + 1, &text[start..]));
     }
     lines
 }
@@ -77,9 +67,7 @@ pub fn split_lines(text: &str) -> Vec<Line> {
 pub fn clean_line(raw: &str) -> String {
     // Most lines: printable ASCII, Latin-1 letters and checkboxes, with
     // nothing to remove but trailing spaces.
-    let plain =
-        is_plain(raw.as_bytes()) && !raw.contains("**") && !raw.trim_start().starts_with('#');
-    if plain {
+    if is_plain(raw.as_bytes()) {
         return raw.trim_end_matches(' ').to_string();
     }
     let mut s: std::borrow::Cow<str> = raw.into();
@@ -110,20 +98,27 @@ pub fn clean_line(raw: &str) -> String {
     out
 }
 
-/// True when `b` holds only printable ASCII, tabs, the letters U+00C0 to
-/// U+00FF and the ballot boxes ☐☑☒☓: text already in NFC with nothing to
-/// replace (no NBSP, no BOM, no combining mark).
+/// True when `b` holds only printable ASCII, tabs, Latin-1 letters and
+/// signs (no NBSP), the ballot boxes ☐☑☒☓ □ ✔ and the Wingdings of the
+/// private use area, with no `**` and no leading `#`: text already in NFC
+/// with nothing to remove but trailing spaces.
 fn is_plain(b: &[u8]) -> bool {
+    let lead = b.iter().position(|&c| c != b' ' && c != b'\t');
+    if lead.is_some_and(|i| b[i] == b'#') {
+        return false;
+    }
     let mut i = 0;
     while i < b.len() {
-        match b[i] {
-            0x20..=0x7e | b'\t' => i += 1,
-            0xc3 => i += 2,
-            0xe2 if b.get(i + 1) == Some(&0x98) && matches!(b.get(i + 2), Some(0x90..=0x93)) => {
-                i += 3
-            }
+        i += match (b[i], b.get(i + 1), b.get(i + 2)) {
+            (b'*', Some(b'*'), _) => return false,
+            (0x20..=0x7e | b'\t', _, _) => 1,
+            (0xc3, _, _) | (0xc2, Some(0xa1..=0xbf), _) => 2,
+            (0xe2, Some(0x98), Some(0x90..=0x93))
+            | (0xe2, Some(0x96), Some(0xa1))
+            | (0xe2, Some(0x9c), Some(0x94))
+            | (0xef, Some(0x80..=0x83), _) => 3,
             _ => return false,
-        }
+        };
     }
     true
 }
@@ -167,5 +162,7 @@ mod tests {
         assert_eq!(clean_line("Não\u{a0}"), "Não");
         assert_eq!(clean_line("\u{feff}Formulário"), "Formulário");
         assert_eq!(clean_line("Retenc\u{327}ão"), "Retenção");
+        assert_eq!(clean_line("  ## 1º contato □ ✔ \u{f0a8}"), "1º contato □ ✔ \u{f0a8}");
+        assert_eq!(clean_line("Nº **12**"), "Nº 12");
     }
 }
