@@ -97,14 +97,25 @@ impl Multi {
         self.at_end(hay, at).map(|(id, _)| id)
     }
 
-    /// `(id, start, end)` of the matches in `hay`, left to right.
-    pub fn find_iter<'h>(
-        &'h self,
-        hay: &'h str,
-    ) -> impl Iterator<Item = (usize, usize, usize)> + 'h {
-        self.re
-            .find_iter(hay)
-            .map(|m| (self.ids[m.pattern().as_usize()], m.start(), m.end()))
+    /// `(id, start, end)` of the matches in `hay`, left to right, not
+    /// overlapping, wherever they start: the leftmost match, then the
+    /// leftmost after it, as a regex finds them.
+    pub fn find_all(&self, hay: &str) -> Vec<(usize, usize, usize)> {
+        let b = hay.as_bytes();
+        let first = &self.anchored().first;
+        let mut out = Vec::new();
+        let mut at = 0;
+        while at < b.len() {
+            if first[b[at] as usize] && hay.is_char_boundary(at) {
+                if let Some((id, end)) = self.at_end(hay, at).filter(|&(_, end)| end > at) {
+                    out.push((id, at, end));
+                    at = end;
+                    continue;
+                }
+            }
+            at += 1;
+        }
+        out
     }
 
     /// `(id, start, end)` of the matches in `hay` that start where a word
@@ -232,6 +243,31 @@ mod tests {
         assert_eq!(found("1o contato Data 02/03"), ["1o contato", "Data"]);
     }
 
+    #[test]
+    fn revision_markers_of_a_line() {
+        let m = &TEMPLATE.marker_search;
+        for line in [
+            "Motivo retencao: Ofertado treinamento / ou reciclagem",
+            "xsetor responsavel e setor responsavel, sector responsavel",
+            "Areas divulgadas  Quantidade de dentistas por area  Obs. desligamento",
+            "Acao retencao Negativa de atendimento",
+        ] {
+            let all = m.find_all(line);
+            assert!(!all.is_empty(), "{line}");
+            assert_eq!(all, all_by_meta(m, line), "{line}");
+        }
+        // `\bsetor` is no marker inside a word.
+        assert_eq!(m.find_all("xsetor responsavel").len(), 0);
+    }
+
+    /// [`Multi::find_all`] by the general engine's own iterator.
+    fn all_by_meta(m: &Multi, hay: &str) -> Vec<(usize, usize, usize)> {
+        m.re.find_iter(hay)
+            .filter(|f| f.end() > f.start())
+            .map(|f| (m.ids[f.pattern().as_usize()], f.start(), f.end()))
+            .collect()
+    }
+
     proptest::proptest! {
         #[test]
         fn the_dfa_finds_what_the_regex_engine_finds(
@@ -240,6 +276,8 @@ mod tests {
                 "°", ".", ":", " ", "  ", "\t", "x", "1", "2o", "contato", "obs", "Obs.:",
                 "status", "da", "retencao", "sim", "Nao", "nao", "☒", "é", "ß", "-", "(a)",
                 "colaborador", "protocolo", "cro", "s", "?", "valor", "ultima", "producao",
+                "motivo", "setor", "sector", "responsavel", "areas", "divulgadas", "acao",
+                "negativa", "atendimento", "ofertado", "treinamento", "/", "ou", "reciclagem",
             ]), 0..16)
         ) {
             let t = &*TEMPLATE;
@@ -249,6 +287,8 @@ mod tests {
             for m in sets {
                 proptest::prop_assert_eq!(m.find_words(&hay), by_meta(m, &hay), "{:?}", hay);
             }
+            let m = &t.marker_search;
+            proptest::prop_assert_eq!(m.find_all(&hay), all_by_meta(m, &hay), "{:?}", hay);
         }
     }
 }
