@@ -10,6 +10,7 @@
 
 use regex_automata::dfa::{dense, Automaton, StartKind};
 use regex_automata::util::start;
+use regex_automata::util::primitives::StateID;
 use regex_automata::{Anchored, Input, MatchKind};
 
 /// The patterns of a [`Multi`], compiled. Where two could match at the same
@@ -27,9 +28,79 @@ pub(crate) struct Multi {
 #[derive(Debug)]
 struct Anchored1 {
     /// `None` when it could not be built.
-    dfa: Option<dense::DFA<Vec<u32>>>,
+    dfa: Option<Dfa>,
     /// Bytes a match can start with (all of them without a DFA).
     first: [bool; 256],
+}
+
+#[derive(Debug)]
+struct Dfa {
+    dfa: dense::DFA<Vec<u32>>,
+    /// The start state after each byte (what a `\b` or `^` sees), and at
+    /// the start of the text (index 256).
+    start: Vec<StateID>,
+}
+
+/// What running the DFA from one place gave.
+enum Run {
+    Match(usize, usize),
+    NoMatch,
+    /// The DFA gave up (it cannot happen with the patterns it accepts; the
+    /// regex engine answers then).
+    GaveUp,
+}
+
+impl Dfa {
+    fn build(sources: &[String]) -> Option<Dfa> {
+        let dfa = dense::Builder::new()
+            .configure(
+                dense::Config::new()
+                    .start_kind(StartKind::Anchored)
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .dfa_size_limit(Some(DFA_LIMIT))
+                    .determinize_size_limit(Some(DFA_LIMIT)),
+            )
+            .build_many(sources)
+            .ok()?;
+        let config = |before| {
+            start::Config::new()
+                .anchored(Anchored::Yes)
+                .look_behind(before)
+        };
+        let start = (0..=255u8)
+            .map(Some)
+            .chain([None])
+            .map(|before| dfa.start_state(&config(before)).ok())
+            .collect::<Option<Vec<StateID>>>()?;
+        Some(Dfa { dfa, start })
+    }
+
+    /// The DFA's search loop, anchored at `at`: the last match seen before
+    /// the DFA dies is the preferred one (leftmost-first).
+    #[inline]
+    fn run(&self, hay: &[u8], at: usize) -> Run {
+        let dfa = &self.dfa;
+        let mut state = self.start[at.checked_sub(1).map_or(256, |i| hay[i] as usize)];
+        let mut found = Run::NoMatch;
+        for (i, &b) in hay.iter().enumerate().skip(at) {
+            state = dfa.next_state(state, b);
+            if dfa.is_special_state(state) {
+                if dfa.is_match_state(state) {
+                    // Matches show one byte late: this one ended before `b`.
+                    found = Run::Match(dfa.match_pattern(state, 0).as_usize(), i);
+                } else if dfa.is_dead_state(state) {
+                    return found;
+                } else if dfa.is_quit_state(state) {
+                    return Run::GaveUp;
+                }
+            }
+        }
+        state = dfa.next_eoi_state(state);
+        if dfa.is_match_state(state) {
+            found = Run::Match(dfa.match_pattern(state, 0).as_usize(), hay.len());
+        }
+        found
+    }
 }
 
 /// Largest DFA built for a pattern set; a larger one keeps the regex engine.
@@ -53,16 +124,7 @@ impl Multi {
 
     fn anchored(&self) -> &Anchored1 {
         self.anchored.get_or_init(|| {
-            let dfa = dense::Builder::new()
-                .configure(
-                    dense::Config::new()
-                        .start_kind(StartKind::Anchored)
-                        .match_kind(MatchKind::LeftmostFirst)
-                        .dfa_size_limit(Some(DFA_LIMIT))
-                        .determinize_size_limit(Some(DFA_LIMIT)),
-                )
-                .build_many(&self.sources)
-                .ok();
+            let dfa = Dfa::build(&self.sources);
             let first = match &dfa {
                 Some(dfa) => first_bytes(dfa),
                 None => [true; 256],
@@ -75,18 +137,20 @@ impl Multi {
     /// where its match ends.
     pub fn at_end(&self, hay: &str, at: usize) -> Option<(usize, usize)> {
         let a = self.anchored();
-        if !hay.as_bytes().get(at).is_some_and(|&b| a.first[b as usize]) {
-            // Only a pattern that matches the empty string could match here.
-            if a.dfa.is_some() {
+        if let Some(dfa) = &a.dfa {
+            // Only a pattern that matches the empty string could match
+            // where no pattern starts, and then not where the text ends.
+            let b = hay.as_bytes();
+            if at < b.len() && !a.first[b[at] as usize] {
                 return None;
+            }
+            match dfa.run(b, at) {
+                Run::Match(p, end) => return Some((self.ids[p], end)),
+                Run::NoMatch => return None,
+                Run::GaveUp => {}
             }
         }
         let input = Input::new(hay).range(at..).anchored(Anchored::Yes);
-        if let Some(dfa) = &a.dfa {
-            if let Ok(found) = dfa.try_search_fwd(&input) {
-                return found.map(|m| (self.ids[m.pattern().as_usize()], m.offset()));
-            }
-        }
         self.re
             .search(&input)
             .map(|m| (self.ids[m.pattern().as_usize()], m.end()))
@@ -163,30 +227,19 @@ fn char_at(s: &str, at: usize) -> (bool, usize) {
 
 /// The bytes that lead somewhere from an anchored start state, whatever
 /// stands before the match.
-fn first_bytes(dfa: &dense::DFA<Vec<u32>>) -> [bool; 256] {
+fn first_bytes(dfa: &Dfa) -> [bool; 256] {
     let mut first = [false; 256];
-    for before in [
-        None,
-        Some(b' '),
-        Some(b'a'),
-        Some(b'\n'),
-        Some(b'\r'),
-        Some(0xc3),
-    ] {
-        let config = start::Config::new()
-            .anchored(Anchored::Yes)
-            .look_behind(before);
-        let Ok(state) = dfa.start_state(&config) else {
+    let mut starts = dfa.start.clone();
+    starts.sort_unstable();
+    starts.dedup();
+    for state in starts {
+        if dfa.dfa.is_match_state(state) {
             return [true; 256];
-        };
+        }
         for (b, seen) in first.iter_mut().enumerate() {
-            let next = dfa.next_state(state, b as u8);
-            if !dfa.is_dead_state(next) {
+            if !dfa.dfa.is_dead_state(dfa.dfa.next_state(state, b as u8)) {
                 *seen = true;
             }
-        }
-        if dfa.is_match_state(state) {
-            return [true; 256];
         }
     }
     first
