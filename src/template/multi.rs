@@ -31,6 +31,25 @@ struct Anchored1 {
     dfa: Option<Dfa>,
     /// Bytes a match can start with (all of them without a DFA).
     first: [bool; 256],
+    /// Pairs of bytes a match can start with, as bits: pair `(a, b)` is bit
+    /// `b % 64` of word `a * 4 + b / 64` (all of them without a DFA).
+    pairs: Vec<u64>,
+}
+
+impl Anchored1 {
+    /// Whether a match may start at `at`: most places are ruled out by
+    /// their first two bytes.
+    #[inline]
+    fn may_start(&self, b: &[u8], at: usize) -> bool {
+        match (b.get(at), b.get(at + 1)) {
+            (Some(&x), Some(&y)) => {
+                let pair = x as usize * 256 + y as usize;
+                self.pairs[pair / 64] & (1 << (pair % 64)) != 0
+            }
+            (Some(&x), None) => self.first[x as usize],
+            (None, _) => true,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -125,11 +144,11 @@ impl Multi {
     fn anchored(&self) -> &Anchored1 {
         self.anchored.get_or_init(|| {
             let dfa = Dfa::build(&self.sources);
-            let first = match &dfa {
+            let (first, pairs) = match &dfa {
                 Some(dfa) => first_bytes(dfa),
-                None => [true; 256],
+                None => ([true; 256], vec![u64::MAX; 1024]),
             };
-            Anchored1 { dfa, first }
+            Anchored1 { dfa, first, pairs }
         })
     }
 
@@ -138,10 +157,8 @@ impl Multi {
     pub fn at_end(&self, hay: &str, at: usize) -> Option<(usize, usize)> {
         let a = self.anchored();
         if let Some(dfa) = &a.dfa {
-            // Only a pattern that matches the empty string could match
-            // where no pattern starts, and then not where the text ends.
             let b = hay.as_bytes();
-            if at < b.len() && !a.first[b[at] as usize] {
+            if !a.may_start(b, at) {
                 return None;
             }
             match dfa.run(b, at) {
@@ -225,24 +242,35 @@ fn char_at(s: &str, at: usize) -> (bool, usize) {
     (c.is_alphanumeric(), c.len_utf8())
 }
 
-/// The bytes that lead somewhere from an anchored start state, whatever
-/// stands before the match.
-fn first_bytes(dfa: &Dfa) -> [bool; 256] {
-    let mut first = [false; 256];
+/// The bytes, and the pairs of bytes, that lead somewhere from an anchored
+/// start state, whatever stands before the match. A match that could end
+/// after no byte, or after one, lets every byte or pair through.
+fn first_bytes(dfa: &Dfa) -> ([bool; 256], Vec<u64>) {
+    let d = &dfa.dfa;
+    let (mut first, mut pairs) = ([false; 256], vec![0u64; 1024]);
     let mut starts = dfa.start.clone();
     starts.sort_unstable();
     starts.dedup();
     for state in starts {
-        if dfa.dfa.is_match_state(state) {
-            return [true; 256];
+        if d.is_match_state(state) {
+            return ([true; 256], vec![u64::MAX; 1024]);
         }
-        for (b, seen) in first.iter_mut().enumerate() {
-            if !dfa.dfa.is_dead_state(dfa.dfa.next_state(state, b as u8)) {
-                *seen = true;
+        for x in 0..=255u8 {
+            let one = d.next_state(state, x);
+            if d.is_dead_state(one) {
+                continue;
+            }
+            first[x as usize] = true;
+            for y in 0..=255u8 {
+                let two = d.next_state(one, y);
+                if d.is_match_state(one) || !d.is_dead_state(two) {
+                    let pair = x as usize * 256 + y as usize;
+                    pairs[pair / 64] |= 1 << (pair % 64);
+                }
             }
         }
     }
-    first
+    (first, pairs)
 }
 
 #[cfg(test)]
