@@ -614,7 +614,8 @@ impl Scanner<'_> {
     /// Reads a wrapped option line's end with the next line, when an option
     /// label runs across the two.
     fn join_carry(&mut self, place: Place, carry: &(usize, String), line: &Line) -> bool {
-        let mut joined = Line::new(carry.0, &format!("{} {}", carry.1, line.clean.trim()));
+        let text = format!("{} {}", carry.1, line.clean.trim());
+        let mut joined = Line::new(carry.0, &text);
         joined.wraps = line.wraps;
         let cut = carry.1.len();
         let read = marks::read_options(&self.t.fields[place.0], &joined, 0, joined.clean.len());

@@ -3,6 +3,8 @@
 //! all read "Retencao"; "Nº" reads "No", full-width letters read as ASCII.
 //! Case is left alone: every pattern is compiled case-insensitive.
 
+use std::borrow::Cow;
+
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
 /// Appends the folded form of `c` to `out`.
@@ -55,21 +57,22 @@ pub fn fold(s: &str) -> String {
 /// A line folded for matching, with a map from folded byte offsets back to
 /// offsets in the original (clean) line.
 #[derive(Debug, Clone)]
-pub struct Folded {
-    pub text: String,
+pub struct Folded<'a> {
+    /// Borrows the clean line when folding changes nothing.
+    pub text: Cow<'a, str>,
     /// `map[i]` is the clean offset of folded byte `i`; `None` when the
     /// line is ASCII and the offsets are the same.
     map: Option<Vec<u32>>,
 }
 
-impl Folded {
+impl<'a> Folded<'a> {
     /// Folds `clean`, remembering where each folded byte came from.
-    pub fn new(clean: &str) -> Self {
+    pub fn new(clean: &'a str) -> Self {
         let bytes = clean.as_bytes();
         let keeps = |b: u8| (0x20..0x7f).contains(&b) || b == b'\t';
         if bytes.iter().all(|&b| keeps(b)) {
             return Folded {
-                text: clean.to_string(),
+                text: Cow::Borrowed(clean),
                 map: None,
             };
         }
@@ -111,8 +114,16 @@ impl Folded {
         }
         map.push(clean.len() as u32);
         Folded {
-            text,
+            text: Cow::Owned(text),
             map: Some(map),
+        }
+    }
+
+    /// The same, owning its text.
+    pub fn into_owned(self) -> Folded<'static> {
+        Folded {
+            text: Cow::Owned(self.text.into_owned()),
+            map: self.map,
         }
     }
 

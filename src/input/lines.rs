@@ -2,30 +2,36 @@
 //! export artifacts: markdown bold and headings, the two trailing spaces of a
 //! markdown line break, non-breaking spaces, decomposed accents.
 
+use std::borrow::Cow;
+
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use super::fold::Folded;
 
-/// One input line, cleaned for values and folded for matching.
+/// One input line, cleaned for values and folded for matching. Most lines
+/// need no cleaning and no folding: they borrow the document's text.
 #[derive(Debug, Clone)]
-pub struct Line {
+pub struct Line<'a> {
     /// 1-based line number in the file.
     pub no: usize,
     /// The line without export artifacts; values are cut from here.
-    pub clean: String,
+    pub clean: Cow<'a, str>,
     /// The clean line folded for matching labels.
-    pub folded: Folded,
+    pub folded: Folded<'a>,
     /// The line runs to the margin and its text goes on in the next line
     /// (PDF text marks such lines with U+2028).
     pub wraps: bool,
 }
 
-impl Line {
+impl<'a> Line<'a> {
     /// Builds a line from raw text.
-    pub fn new(no: usize, raw: &str) -> Line {
+    pub fn new(no: usize, raw: &'a str) -> Line<'a> {
         let wraps = raw.ends_with('\u{2028}');
         let clean = clean_line(raw.trim_end_matches('\u{2028}'));
-        let folded = Folded::new(&clean);
+        let folded = match &clean {
+            Cow::Borrowed(text) => Folded::new(text),
+            Cow::Owned(text) => Folded::new(text).into_owned(),
+        };
         Line {
             no,
             clean,
@@ -41,7 +47,7 @@ impl Line {
 }
 
 /// Splits text into lines on `\r\n`, `\n` or a bare `\r`, numbered from 1.
-pub fn split_lines(text: &str) -> Vec<Line> {
+pub fn split_lines(text: &str) -> Vec<Line<'_>> {
     let mut lines = Vec::with_capacity(text.len() / 40 + 1);
     let bytes = text.as_bytes();
     let mut start = 0;
@@ -64,11 +70,11 @@ pub fn split_lines(text: &str) -> Vec<Line> {
 
 /// Removes export artifacts from one line; keeps leading white space and
 /// tabs, which separate table cells.
-pub fn clean_line(raw: &str) -> String {
+pub fn clean_line(raw: &str) -> Cow<'_, str> {
     // Most lines: printable ASCII, Latin-1 letters and checkboxes, with
     // nothing to remove but trailing spaces.
     if is_plain(raw.as_bytes()) {
-        return raw.trim_end_matches(' ').to_string();
+        return Cow::Borrowed(raw.trim_end_matches(' '));
     }
     let mut s: std::borrow::Cow<str> = raw.into();
     if s.starts_with('\u{feff}') {
@@ -95,7 +101,7 @@ pub fn clean_line(raw: &str) -> String {
     if !out.is_ascii() && is_nfc_quick(out.chars()) != IsNormalized::Yes {
         out = out.nfc().collect();
     }
-    out
+    Cow::Owned(out)
 }
 
 /// True when `b` holds only printable ASCII, tabs, Latin-1 letters and

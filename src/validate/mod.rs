@@ -370,7 +370,7 @@ impl<'v> Validator<'v> {
     }
 
     /// The lines of the hint's notes, each folded once for every word.
-    fn notes(&self, hint: &Hint) -> Vec<(usize, &'v str, Folded)> {
+    fn notes(&self, hint: &Hint) -> Vec<(usize, &'v str, Folded<'v>)> {
         let mut out = Vec::new();
         for r in &hint.look_in {
             let f = &self.t.fields[r.field];
