@@ -48,7 +48,7 @@ fn leftovers(
     }
     let mut missing = Vec::new();
     for line in lines.iter().filter(|l| !l.is_blank()) {
-        let mut rest = line.clean.clone();
+        let mut rest = line.clean.to_string();
         let mut mine = by_line.remove(&line.no).unwrap_or_default();
         mine.sort_by_key(|p| std::cmp::Reverse(p.len()));
         for p in mine.iter().filter(|p| !p.is_empty()) {

@@ -165,7 +165,12 @@ impl Found {
                 );
             }
             if labelled || marked {
-                markers.extend(t.marker_search.find_all(text).iter().map(|&(id, _, _)| (i, id)));
+                markers.extend(
+                    t.marker_search
+                        .find_all(text)
+                        .iter()
+                        .map(|&(id, _, _)| (i, id)),
+                );
             }
         }
         first.push(labels.len());

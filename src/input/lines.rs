@@ -147,7 +147,7 @@ mod tests {
     #[test]
     fn splits_every_line_ending() {
         let lines = split_lines("a\r\nb\rc\nd");
-        let got: Vec<(usize, &str)> = lines.iter().map(|l| (l.no, l.clean.as_str())).collect();
+        let got: Vec<(usize, &str)> = lines.iter().map(|l| (l.no, &*l.clean)).collect();
         assert_eq!(got, vec![(1, "a"), (2, "b"), (3, "c"), (4, "d")]);
         assert_eq!(split_lines("a\n\n").len(), 2);
     }
@@ -168,7 +168,10 @@ mod tests {
         assert_eq!(clean_line("Não\u{a0}"), "Não");
         assert_eq!(clean_line("\u{feff}Formulário"), "Formulário");
         assert_eq!(clean_line("Retenc\u{327}ão"), "Retenção");
-        assert_eq!(clean_line("  ## 1º contato □ ✔ \u{f0a8}"), "1º contato □ ✔ \u{f0a8}");
+        assert_eq!(
+            clean_line("  ## 1º contato □ ✔ \u{f0a8}"),
+            "1º contato □ ✔ \u{f0a8}"
+        );
         assert_eq!(clean_line("Nº **12**"), "Nº 12");
     }
 }

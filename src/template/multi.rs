@@ -9,15 +9,16 @@
 //! keeps the general regex engine; results are the same either way.
 
 use regex_automata::dfa::{dense, Automaton, StartKind};
-use regex_automata::util::start;
 use regex_automata::util::primitives::StateID;
+use regex_automata::util::start;
 use regex_automata::{Anchored, Input, MatchKind};
 
 /// The patterns of a [`Multi`], compiled. Where two could match at the same
 /// place, the longer pattern is tried first.
 #[derive(Debug)]
 pub(crate) struct Multi {
-    re: regex_automata::meta::Regex,
+    /// The general engine, built only if the DFA cannot answer.
+    re: std::sync::OnceLock<regex_automata::meta::Regex>,
     sources: Vec<String>,
     /// Built on first use (some sets are only ever searched whole).
     anchored: std::sync::OnceLock<Anchored1>,
@@ -131,13 +132,26 @@ impl Multi {
     ) -> Result<Multi, String> {
         let mut patterns: Vec<(usize, &str)> = patterns.into_iter().collect();
         patterns.sort_by_key(|(_, p)| std::cmp::Reverse(p.len()));
-        let sources: Vec<&str> = patterns.iter().map(|(_, p)| *p).collect();
-        let re = regex_automata::meta::Regex::new_many(&sources).map_err(|e| e.to_string())?;
+        // Checked now, compiled when first searched.
+        for (_, p) in &patterns {
+            regex_syntax::Parser::new()
+                .parse(p)
+                .map_err(|e| e.to_string())?;
+        }
         Ok(Multi {
-            re,
-            sources: sources.iter().map(|s| s.to_string()).collect(),
+            re: std::sync::OnceLock::new(),
+            sources: patterns.iter().map(|(_, p)| p.to_string()).collect(),
             anchored: std::sync::OnceLock::new(),
             ids: patterns.into_iter().map(|(id, _)| id).collect(),
+        })
+    }
+
+    /// The patterns for the general engine (the patterns were checked when
+    /// the template loaded; only a set too large for it fails here).
+    fn general(&self) -> &regex_automata::meta::Regex {
+        self.re.get_or_init(|| {
+            regex_automata::meta::Regex::new_many(&self.sources)
+                .unwrap_or_else(|e| panic!("the template's patterns are too large together: {e}"))
         })
     }
 
@@ -168,7 +182,7 @@ impl Multi {
             }
         }
         let input = Input::new(hay).range(at..).anchored(Anchored::Yes);
-        self.re
+        self.general()
             .search(&input)
             .map(|m| (self.ids[m.pattern().as_usize()], m.end()))
     }
@@ -289,7 +303,11 @@ mod tests {
             let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
             let starts = !(word(hay[at..].chars().next()) && word(hay[..at].chars().next_back()));
             let input = Input::new(hay).range(at..).anchored(Anchored::Yes);
-            if let Some(found) = m.re.search(&input).filter(|f| starts && f.end() > at) {
+            if let Some(found) = m
+                .general()
+                .search(&input)
+                .filter(|f| starts && f.end() > at)
+            {
                 if crate::extract::on_word_boundaries(hay, at, found.end()) {
                     out.push((m.ids[found.pattern().as_usize()], at, found.end()));
                 }
@@ -343,7 +361,8 @@ mod tests {
 
     /// [`Multi::find_all`] by the general engine's own iterator.
     fn all_by_meta(m: &Multi, hay: &str) -> Vec<(usize, usize, usize)> {
-        m.re.find_iter(hay)
+        m.general()
+            .find_iter(hay)
             .filter(|f| f.end() > f.start())
             .map(|f| (m.ids[f.pattern().as_usize()], f.start(), f.end()))
             .collect()

@@ -4,10 +4,8 @@
 
 use std::collections::HashMap;
 
-use regex::Regex;
-
 use super::spec::{HintSpec, RuleSpec, WhenSpec};
-use super::{pattern, Field, FieldId, Kind};
+use super::{Field, FieldId, Kind};
 
 /// A field named by a rule: `cpf`, or `contatos[1].obs` (one entry of a
 /// list), or `contatos.obs` (every entry, for hints).
@@ -53,7 +51,8 @@ pub struct Hint {
     pub group: FieldId,
     pub when: Option<When>,
     pub look_in: Vec<Ref>,
-    pub words: Vec<(Regex, usize)>,
+    /// Compiled when first searched: most forms never need them.
+    pub words: Vec<(super::Pattern, usize)>,
 }
 
 /// Resolves a reference against the fields' keys.
@@ -214,7 +213,7 @@ fn compile_hint(
                 .position(|o| o.code == w.option)
                 .ok_or_else(|| format!("`{}` has no option `{}`", h.group, w.option))?;
             Ok((
-                pattern(&format!("word {:?}", w.pattern), &w.pattern)?,
+                super::lazy_pattern(&format!("word {:?}", w.pattern), &w.pattern)?,
                 option,
             ))
         })

@@ -351,7 +351,7 @@ impl<'v> Validator<'v> {
             }
             let notes = notes.get_or_insert_with(|| self.notes(hint));
             let found = notes.iter().find_map(|(no, text, folded)| {
-                find_word(word, text, folded).map(|quote| (*no, quote))
+                find_word(word.regex(), text, folded).map(|quote| (*no, quote))
             });
             if let Some((line, quote)) = found {
                 warned.insert(*option);
