@@ -20,13 +20,13 @@ pub struct Message {
 }
 
 static WEB: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\[(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?,\s*(?P<d>\d{1,2})/(?P<mo>\d{1,2})/(?P<y>\d{2,4})\]\s*(?P<a>[^:\n]+?):\s?").unwrap()
+    Regex::new(r"^\[(?P<h>[0-9]{1,2}):(?P<mi>[0-9]{2})(?::(?P<s>[0-9]{2}))?,\s*(?P<d>[0-9]{1,2})/(?P<mo>[0-9]{1,2})/(?P<y>[0-9]{2,4})\]\s*(?P<a>[^:\n]+?):\s?").unwrap()
 });
 static IOS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\[(?P<d>\d{1,2})/(?P<mo>\d{1,2})/(?P<y>\d{2,4}),?\s+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?\]\s*(?P<a>[^:\n]+?):\s?").unwrap()
+    Regex::new(r"^\[(?P<d>[0-9]{1,2})/(?P<mo>[0-9]{1,2})/(?P<y>[0-9]{2,4}),?\s+(?P<h>[0-9]{1,2}):(?P<mi>[0-9]{2})(?::(?P<s>[0-9]{2}))?\]\s*(?P<a>[^:\n]+?):\s?").unwrap()
 });
 static ANDROID: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?P<d>\d{1,2})/(?P<mo>\d{1,2})/(?P<y>\d{2,4}),?\s+(?P<h>\d{1,2}):(?P<mi>\d{2})\s+-\s+(?P<a>[^:\n]+?):\s?").unwrap()
+    Regex::new(r"^(?P<d>[0-9]{1,2})/(?P<mo>[0-9]{1,2})/(?P<y>[0-9]{2,4}),?\s+(?P<h>[0-9]{1,2}):(?P<mi>[0-9]{2})\s+-\s+(?P<a>[^:\n]+?):\s?").unwrap()
 });
 
 /// Parses one line as the start of a message.

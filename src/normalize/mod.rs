@@ -34,10 +34,11 @@ impl Invalid {
 }
 
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*([/.-])\s*(\d{4}|\d{2})\.?$").unwrap()
+    Regex::new(r"^([0-9]{1,2})\s*([/.-])\s*([0-9]{1,2})\s*([/.-])\s*([0-9]{4}|[0-9]{2})\.?$")
+        .unwrap()
 });
 static ISO_DATE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\d{4})-(\d{2})-(\d{2})$").unwrap());
+    LazyLock::new(|| Regex::new(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$").unwrap());
 
 /// A Brazilian date (`dd/mm/yyyy`, `dd/mm/yy`, `dd-mm-yyyy`, `dd.mm.yyyy`,
 /// or ISO `yyyy-mm-dd`) as `YYYY-MM-DD`. Day and month are never swapped.
@@ -47,6 +48,8 @@ static ISO_DATE: LazyLock<Regex> =
 /// assert_eq!(date("13/02/2025").unwrap(), "2025-02-13");
 /// assert_eq!(date("05.03.25").unwrap(), "2025-03-05");
 /// assert_eq!(date("31/02/2025").unwrap_err().code, "invalid_date");
+/// // Digits are ASCII digits.
+/// assert_eq!(date("١٣/٠٢/٢٠٢٥").unwrap_err().code, "invalid_date");
 /// ```
 pub fn date(raw: &str) -> Result<String, Invalid> {
     let s = raw.trim();
@@ -101,8 +104,9 @@ fn days_in_month(y: u32, m: u32) -> u32 {
     }
 }
 
-static PERIOD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?i)(\p{L}{3,9}|\d{1,2})\s*[/.\- ]\s*(\d{4}|\d{2})$").unwrap());
+static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?i)(\p{L}{3,9}|[0-9]{1,2})\s*[/.\- ]\s*([0-9]{4}|[0-9]{2})$").unwrap()
+});
 
 const MONTHS: [&str; 12] = [
     "jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez",
@@ -140,9 +144,11 @@ pub fn period(raw: &str) -> Result<String, Invalid> {
     Ok(format!("{:04}-{month:02}", year(&c[2])))
 }
 
-static MONEY_BR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?$").unwrap());
-static MONEY_DOT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\d+)\.(\d{1,2})$").unwrap());
+static MONEY_BR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^([0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,([0-9]{1,2}))?$").unwrap()
+});
+static MONEY_DOT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([0-9]+)\.([0-9]{1,2})$").unwrap());
 
 /// Money as a decimal string with two places: `R$ 1.234,56` is `"1234.56"`.
 /// Never a float.
@@ -183,7 +189,7 @@ pub fn money(raw: &str) -> Result<String, Invalid> {
 }
 
 static INTEGER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\d{1,3}(?:\.\d{3})+|\d+)(.*)$").unwrap());
+    LazyLock::new(|| Regex::new(r"^([0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(.*)$").unwrap());
 
 /// A count: `1.200` (pt-BR thousands) is 1200; `unit` is what may follow
 /// the number ("5 dias").
