@@ -45,6 +45,28 @@ const LATIN1: [char; 64] = [
     '\0', 'n', 'o', 'o', 'o', 'o', 'o', '\0', '\0', 'u', 'u', 'u', 'u', 'y', '\0', 'y',
 ];
 
+/// The length of the run of printable ASCII and tabs `b` starts with: the
+/// bytes folding and cleaning leave alone. Eight bytes at a time.
+#[inline]
+pub(crate) fn plain_run(b: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = 0;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        let control = x.wrapping_sub(0x20 * ONES) & !x & HIGH; // a byte below 0x20
+        let high = (x | x.wrapping_add(ONES)) & HIGH; // a byte at or above 0x7f
+        if control | high != 0 {
+            break;
+        }
+        i += 8;
+    }
+    while i < b.len() && ((0x20..0x7f).contains(&b[i]) || b[i] == b'\t') {
+        i += 1;
+    }
+    i
+}
+
 /// Folds a whole string (used for template patterns and tests).
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -69,8 +91,7 @@ impl<'a> Folded<'a> {
     /// Folds `clean`, remembering where each folded byte came from.
     pub fn new(clean: &'a str) -> Self {
         let bytes = clean.as_bytes();
-        let keeps = |b: u8| (0x20..0x7f).contains(&b) || b == b'\t';
-        if bytes.iter().all(|&b| keeps(b)) {
+        if plain_run(bytes) == bytes.len() {
             return Folded {
                 text: Cow::Borrowed(clean),
                 map: None,
@@ -82,10 +103,7 @@ impl<'a> Folded<'a> {
         while at < bytes.len() {
             // Runs of plain ASCII and the Latin-1 letters (two bytes, 0xC3
             // first) are most of the text: copied, or one folded byte each.
-            let run = bytes[at..]
-                .iter()
-                .position(|&b| !keeps(b))
-                .map_or(bytes.len(), |n| at + n);
+            let run = at + plain_run(&bytes[at..]);
             if run > at {
                 text.push_str(&clean[at..run]);
                 map.extend(at as u32..run as u32);
@@ -196,6 +214,22 @@ mod tests {
                 }
             });
             assert_eq!(by_table, decomposed, "{c}");
+        }
+    }
+
+    #[test]
+    fn plain_runs() {
+        let run = |s: &str| plain_run(s.as_bytes());
+        assert_eq!(run("Colaborador Maria\tData 13/02/2025"), 33);
+        assert_eq!(run("Status da retenção"), 15);
+        for (i, stop) in ["\u{7f}", "\u{1f}", "\u{0}", "\n", "é", "☒"]
+            .iter()
+            .enumerate()
+        {
+            for at in [0, 3, 7, 8, 9, 15, 16, 17] {
+                let s = format!("{}{stop}{}", "a".repeat(at), "b".repeat(i + 9));
+                assert_eq!(run(&s), at, "{s:?}");
+            }
         }
     }
 

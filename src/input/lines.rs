@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
-use super::fold::Folded;
+use super::fold::{plain_run, Folded};
 
 /// One input line, cleaned for values and folded for matching. Most lines
 /// need no cleaning and no folding: they borrow the document's text.
@@ -110,23 +110,24 @@ pub fn clean_line(raw: &str) -> Cow<'_, str> {
 /// with nothing to remove but trailing spaces.
 fn is_plain(b: &[u8]) -> bool {
     let lead = b.iter().position(|&c| c != b' ' && c != b'\t');
-    if lead.is_some_and(|i| b[i] == b'#') {
+    if lead.is_some_and(|i| b[i] == b'#')
+        || memchr::memchr_iter(b'*', b).any(|i| b.get(i + 1) == Some(&b'*'))
+    {
         return false;
     }
     let mut i = 0;
-    while i < b.len() {
-        i += match (b[i], b.get(i + 1), b.get(i + 2)) {
-            (b'*', Some(b'*'), _) => return false,
-            (0x20..=0x7e | b'\t', _, _) => 1,
-            (0xc3, _, _) | (0xc2, Some(0xa1..=0xbf), _) => 2,
-            (0xe2, Some(0x98), Some(0x90..=0x93))
-            | (0xe2, Some(0x96), Some(0xa1))
-            | (0xe2, Some(0x9c), Some(0x94))
-            | (0xef, Some(0x80..=0x83), _) => 3,
+    loop {
+        i += plain_run(&b[i..]);
+        i += match (b.get(i), b.get(i + 1), b.get(i + 2)) {
+            (None, _, _) => return true,
+            (Some(0xc3), _, _) | (Some(0xc2), Some(0xa1..=0xbf), _) => 2,
+            (Some(0xe2), Some(0x98), Some(0x90..=0x93))
+            | (Some(0xe2), Some(0x96), Some(0xa1))
+            | (Some(0xe2), Some(0x9c), Some(0x94))
+            | (Some(0xef), Some(0x80..=0x83), _) => 3,
             _ => return false,
         };
     }
-    true
 }
 
 /// A markdown heading (`## Title`) reads as its text.
