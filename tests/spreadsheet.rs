@@ -300,7 +300,7 @@ fn xlsx_cells_past_excels_limit_are_cut_with_a_warning() {
     assert_eq!(cell.chars().count(), 32_767);
     assert!(cell.ends_with("…[truncated]"));
     let issues = book.worksheet_range("Pendências").unwrap();
-    assert!(issues.rows().any(|r| r[4].to_string() == "cell_truncated"));
+    assert!(issues.rows().any(|r| r[4] == "cell_truncated"));
 }
 
 #[test]

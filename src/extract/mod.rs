@@ -149,35 +149,52 @@ impl Found {
         let mut markers = Vec::new();
         for (i, line) in lines.iter().enumerate() {
             first.push(labels.len());
-            let (start, marked) = marks::content_start(&line.clean);
-            let text = &line.folded.text;
-            let at = line.folded.from_clean(start);
-            if t.title_start.at(text, at).is_some() {
-                titles.push(i);
-            }
-            let labelled = t.label_search.at(text, at).is_some();
-            if labelled {
-                labels.extend(
-                    t.label_search
-                        .find_words(text)
-                        .into_iter()
-                        .map(|(label, s, e)| (s, e, label)),
-                );
-            }
-            if labelled || marked {
-                markers.extend(
-                    t.marker_search
-                        .find_all(text)
-                        .iter()
-                        .map(|&(id, _, _)| (i, id)),
-                );
-            }
+            SEEN.with_borrow_mut(|seen| {
+                let found = seen.get(t, line);
+                if found.title {
+                    titles.push(i);
+                }
+                labels.extend_from_slice(&found.labels);
+                markers.extend(found.markers.iter().map(|&id| (i, id)));
+            });
         }
         first.push(labels.len());
         Found {
             labels,
             first,
             titles,
+            markers,
+        }
+    }
+
+    /// What the searches find in one line.
+    fn line(t: &Template, line: &Line) -> LineFound {
+        let (start, marked) = marks::content_start(&line.clean);
+        let text = &line.folded.text;
+        let at = line.folded.from_clean(start);
+        let title = t.title_start.at(text, at).is_some();
+        let labelled = t.label_search.at(text, at).is_some();
+        let labels = if labelled {
+            t.label_search
+                .find_words(text)
+                .into_iter()
+                .map(|(label, s, e)| (s, e, label))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let markers = if labelled || marked {
+            t.marker_search
+                .find_all(text)
+                .iter()
+                .map(|&(id, _, _)| id)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        LineFound {
+            title,
+            labels,
             markers,
         }
     }
@@ -207,13 +224,68 @@ impl Found {
                 )
             })
             .collect();
-        scores.sort_by(|a, b| b.0.cmp(&a.0));
+        scores.sort_by_key(|s| std::cmp::Reverse(s.0));
         match scores.as_slice() {
             [(best, name), rest @ ..] if *best > 0 && rest.first().is_none_or(|r| r.0 < *best) => {
                 Some(name.to_string())
             }
             _ => None,
         }
+    }
+}
+
+/// What the searches found in one line of text.
+struct LineFound {
+    title: bool,
+    /// `(start, end, label)` in the folded line.
+    labels: Vec<(usize, usize, usize)>,
+    /// Revision markers.
+    markers: Vec<usize>,
+}
+
+/// Lines searched lately, by their text, per thread: the forms of a batch
+/// repeat most of their lines (labels, boxes, blank lines), and a line seen
+/// before is not searched again. A fixed number of slots, each holding the
+/// last line whose text hashed there: the memory does not grow.
+struct Seen {
+    /// `(template, clean text, what was found)`; one more slot than
+    /// [`SEEN_SLOTS`] holds a long line for the caller.
+    slots: Vec<Option<(u64, String, LineFound)>>,
+    hasher: foldhash::fast::FixedState,
+}
+
+/// Slots of [`Seen`]; longer lines than [`SEEN_LONGEST`] bytes are
+/// searched every time.
+const SEEN_SLOTS: usize = 4096;
+const SEEN_LONGEST: usize = 200;
+
+thread_local! {
+    static SEEN: std::cell::RefCell<Seen> = const {
+        std::cell::RefCell::new(Seen {
+            slots: Vec::new(),
+            hasher: foldhash::fast::FixedState::with_seed(0x5eed),
+        })
+    };
+}
+
+impl Seen {
+    fn get(&mut self, t: &Template, line: &Line) -> &LineFound {
+        use std::hash::BuildHasher;
+        if self.slots.is_empty() {
+            self.slots.resize_with(SEEN_SLOTS + 1, || None);
+        }
+        let text: &str = &line.clean;
+        let slot = if text.len() > SEEN_LONGEST {
+            self.slots[SEEN_SLOTS] = None;
+            SEEN_SLOTS
+        } else {
+            self.hasher.hash_one((t.id, text)) as usize % SEEN_SLOTS
+        };
+        let hit = matches!(&self.slots[slot], Some((id, seen, _)) if *id == t.id && seen == text);
+        if !hit {
+            self.slots[slot] = Some((t.id, text.to_string(), Found::line(t, line)));
+        }
+        &self.slots[slot].as_ref().expect("filled above").2
     }
 }
 
@@ -241,4 +313,38 @@ pub(crate) fn keep_longest_first<T: Copy>(spans: &mut Vec<(usize, usize, T)>) {
         }
         keep
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::lines::split_lines;
+
+    fn labels_of(t: &Template, text: &str) -> Vec<Vec<usize>> {
+        let lines = split_lines(text);
+        let found = Found::search(t, &lines);
+        (0..lines.len())
+            .map(|i| found.labels(i).iter().map(|l| l.2).collect())
+            .collect()
+    }
+
+    #[test]
+    fn lines_seen_before_are_read_by_their_own_template() {
+        let retention = Template::default_template();
+        let ficha = Template::load("ficha-cadastro").unwrap();
+        let text = "Colaborador Maria Data 13/02/2025\nCPF: 529.982.247-25\n";
+        let first = labels_of(&retention, text);
+        assert_eq!(first[0].len(), 2);
+        // The same lines, kept from the first search, for another template
+        // and again for the first: each gets its own labels.
+        let other = labels_of(&ficha, text);
+        assert_ne!(first, other);
+        assert_eq!(labels_of(&retention, text), first);
+        // A template loaded anew is another template, with the same labels.
+        assert_eq!(labels_of(&Template::default_template(), text), first);
+        // Lines too long to keep are searched every time.
+        let long = format!("Colaborador {} Data 13/02/2025\n", "Maria ".repeat(60));
+        assert_eq!(labels_of(&retention, &long), [first[0].clone()]);
+        assert_eq!(labels_of(&retention, &long), [first[0].clone()]);
+    }
 }

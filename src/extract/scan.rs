@@ -161,6 +161,9 @@ impl Scanner<'_> {
         }
     }
 
+    // Each pending state first tries the line, then falls through: the
+    // nested `if`s say so better than guards with side effects.
+    #[allow(clippy::collapsible_match)]
     fn line(&mut self, line: &Line, index: usize) {
         let toks = self.tokens(line, index);
         let starts_row = toks

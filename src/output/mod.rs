@@ -27,7 +27,7 @@ pub enum Format {
 /// Writes records one at a time in a format.
 pub enum Writer<'t, W: Write> {
     Json { out: W, lines: bool, count: usize },
-    Csv(csv::CsvWriter<'t, W>),
+    Csv(Box<csv::CsvWriter<'t, W>>),
     Xlsx(Box<xlsx::XlsxWriter<'t>>, W),
 }
 
@@ -50,7 +50,7 @@ impl<'t, W: Write> Writer<'t, W> {
                 lines: false,
                 count: 0,
             },
-            Format::Csv => Writer::Csv(csv::CsvWriter::new(out, template, dialect)?),
+            Format::Csv => Writer::Csv(Box::new(csv::CsvWriter::new(out, template, dialect)?)),
             Format::Xlsx => Writer::Xlsx(Box::new(xlsx::XlsxWriter::new(template)?), out),
         })
     }

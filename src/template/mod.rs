@@ -39,6 +39,9 @@ pub const DEFAULT: &str = "processo-retencao";
 /// A compiled template, shared read-only by every worker.
 #[derive(Debug)]
 pub struct Template {
+    /// Unique among the templates of this process (searches kept per line
+    /// are kept per template).
+    pub(crate) id: u64,
     /// The template's name, as written into records.
     pub name: String,
     /// What the template describes.
@@ -185,7 +188,12 @@ impl Pattern {
 /// Checks a pattern written by a person (see [`pattern`]) without compiling it.
 pub(crate) fn lazy_pattern(rule: &str, src: &str) -> std::result::Result<Pattern, String> {
     let folded = fold(src);
-    let parse = |s: &str| regex_syntax::Parser::new().parse(s).map(|_| s.to_string());
+    let parse = |s: &str| {
+        regex_syntax::Parser::new()
+            .parse(s)
+            .map(|_| s.to_string())
+            .map_err(Box::new)
+    };
     let source = parse(&format!("(?i-u:{folded})"))
         .or_else(|_| parse(&format!("(?i:{folded})")))
         .map_err(|e| {
@@ -319,7 +327,9 @@ fn compile(spec: TemplateSpec) -> std::result::Result<Template, String> {
         .filter(|&i| fields[i].list.is_none())
         .collect();
     let signature = fields.iter().position(|f| f.kind == Kind::Signature);
+    static TEMPLATES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     Ok(Template {
+        id: TEMPLATES.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         name: spec.name,
         description: spec.description,
         title_start,

@@ -49,7 +49,7 @@ pub fn rebuild_xref(bytes: &[u8]) -> Option<Vec<u8>> {
     for entry in &offsets {
         match entry {
             Some((gen, at)) => {
-                let _ = write!(table, "{at:010} {gen:05} n \n");
+                let _ = writeln!(table, "{at:010} {gen:05} n ");
             }
             None => table.push_str("0000000000 65535 f \n"),
         }
