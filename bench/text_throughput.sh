@@ -7,6 +7,8 @@
 #   bench/text_throughput.sh            # 10,000 forms of about 4 KB
 #   N=100000 bench/text_throughput.sh
 #   MEMORY=1 bench/text_throughput.sh   # also peak memory over 100,000 forms
+#   BASE=/path/to/old/formsift bench/text_throughput.sh
+#                                       # also an older build, side by side
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-10000}
@@ -21,11 +23,15 @@ corpus() { # N -> folder, generated once
 DIR=$(corpus "$N")
 BYTES=$(find "$DIR" -name '*.txt' -printf '%s\n' | awk '{s+=$1} END {print s}')
 ns() { date +%s%N; }
-declare -a C J1 J2
+declare -a C J1 J2 B1 B2
 for _ in $(seq "$RUNS"); do
   t=$(ns); find "$DIR" -name '*.txt' -print0 | xargs -0 cat > /dev/null; C+=($(( $(ns) - t )))
   t=$(ns); "$BIN" extract -q -j1 "$DIR" > /dev/null || true; J1+=($(( $(ns) - t )))
   t=$(ns); "$BIN" extract -q -j2 "$DIR" > /dev/null || true; J2+=($(( $(ns) - t )))
+  if [ -n "${BASE:-}" ]; then
+    t=$(ns); "$BASE" extract -q -j1 "$DIR" > /dev/null || true; B1+=($(( $(ns) - t )))
+    t=$(ns); "$BASE" extract -q -j2 "$DIR" > /dev/null || true; B2+=($(( $(ns) - t )))
+  fi
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 c=$(median "${C[@]}"); j1=$(median "${J1[@]}"); j2=$(median "${J2[@]}")
@@ -37,6 +43,14 @@ awk -v n="$N" -v b="$BYTES" -v c="$c" -v j1="$j1" -v j2="$j2" -v runs="$RUNS" 'B
   printf "%-26s %8.2fs %12.0f %10.1f\n", "formsift extract -j2", j2/1e9, n/(j2/1e9), b/1e6/(j2/1e9)
   printf "ratios: -j1/cat %.3f   -j2/cat %.3f   speed-up -j2/-j1 %.2f\n", c/j1, c/j2, j1/j2
 }'
+if [ -n "${BASE:-}" ]; then
+  b1=$(median "${B1[@]}"); b2=$(median "${B2[@]}")
+  awk -v n="$N" -v j1="$j1" -v j2="$j2" -v b1="$b1" -v b2="$b2" 'BEGIN {
+    printf "%-26s %8.2fs %12.0f\n", "base extract -j1", b1/1e9, n/(b1/1e9)
+    printf "%-26s %8.2fs %12.0f\n", "base extract -j2", b2/1e9, n/(b2/1e9)
+    printf "this build against base: -j1 %.2fx   -j2 %.2fx\n", b1/j1, b2/j2
+  }'
+fi
 if [ "${MEMORY:-0}" = 1 ]; then
   BIG=$(corpus 100000)
   /usr/bin/time -f "peak memory over 100,000 forms at -j2: %M KB (%e s)" "$BIN" extract -q -j2 "$BIG" > /dev/null || true
