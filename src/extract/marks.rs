@@ -172,7 +172,7 @@ pub struct Hit {
 }
 
 /// What reading options out of a span gave.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Options {
     pub hits: Vec<Hit>,
     /// Text in the span that is neither an option nor its mark.
@@ -186,8 +186,26 @@ pub struct Options {
     pub taken: Vec<(usize, usize)>,
 }
 
+thread_local! {
+    /// The options read in lines lately (see [`super::memo`]).
+    static READ: std::cell::RefCell<super::memo::Memo<(u64, usize, usize), Options>> =
+        const { std::cell::RefCell::new(super::memo::Memo::new()) };
+}
+
 /// Reads the options of `group` in `line.clean[from..to]`.
 pub(crate) fn read_options(group: &Field, line: &Line, from: usize, to: usize) -> Options {
+    let key = (group.option_search.id(), from, to);
+    let mut read = READ.with_borrow_mut(|memo| {
+        memo.get(key, &line.clean, || read_options_now(group, line, from, to))
+            .clone()
+    });
+    for hit in &mut read.hits {
+        hit.line = line.no;
+    }
+    read
+}
+
+fn read_options_now(group: &Field, line: &Line, from: usize, to: usize) -> Options {
     let spans = option_spans(group, line, from, to);
     let marks = find_marks(&line.clean, from, to);
     let mut out = Options::default();

@@ -5,6 +5,7 @@
 
 pub mod chat;
 pub mod marks;
+mod memo;
 mod scan;
 
 use crate::input::Line;
@@ -150,7 +151,7 @@ impl Found {
         for (i, line) in lines.iter().enumerate() {
             first.push(labels.len());
             SEEN.with_borrow_mut(|seen| {
-                let found = seen.get(t, line);
+                let found = seen.get(t.id, &line.clean, || Found::line(t, line));
                 if found.title {
                     titles.push(i);
                 }
@@ -243,50 +244,10 @@ struct LineFound {
     markers: Vec<usize>,
 }
 
-/// Lines searched lately, by their text, per thread: the forms of a batch
-/// repeat most of their lines (labels, boxes, blank lines), and a line seen
-/// before is not searched again. A fixed number of slots, each holding the
-/// last line whose text hashed there: the memory does not grow.
-struct Seen {
-    /// `(template, clean text, what was found)`; one more slot than
-    /// [`SEEN_SLOTS`] holds a long line for the caller.
-    slots: Vec<Option<(u64, String, LineFound)>>,
-    hasher: foldhash::fast::FixedState,
-}
-
-/// Slots of [`Seen`]; longer lines than [`SEEN_LONGEST`] bytes are
-/// searched every time.
-const SEEN_SLOTS: usize = 4096;
-const SEEN_LONGEST: usize = 200;
-
 thread_local! {
-    static SEEN: std::cell::RefCell<Seen> = const {
-        std::cell::RefCell::new(Seen {
-            slots: Vec::new(),
-            hasher: foldhash::fast::FixedState::with_seed(0x5eed),
-        })
-    };
-}
-
-impl Seen {
-    fn get(&mut self, t: &Template, line: &Line) -> &LineFound {
-        use std::hash::BuildHasher;
-        if self.slots.is_empty() {
-            self.slots.resize_with(SEEN_SLOTS + 1, || None);
-        }
-        let text: &str = &line.clean;
-        let slot = if text.len() > SEEN_LONGEST {
-            self.slots[SEEN_SLOTS] = None;
-            SEEN_SLOTS
-        } else {
-            self.hasher.hash_one((t.id, text)) as usize % SEEN_SLOTS
-        };
-        let hit = matches!(&self.slots[slot], Some((id, seen, _)) if *id == t.id && seen == text);
-        if !hit {
-            self.slots[slot] = Some((t.id, text.to_string(), Found::line(t, line)));
-        }
-        &self.slots[slot].as_ref().expect("filled above").2
-    }
+    /// What the searches found in lines read lately (see [`memo`]).
+    static SEEN: std::cell::RefCell<memo::Memo<u64, LineFound>> =
+        const { std::cell::RefCell::new(memo::Memo::new()) };
 }
 
 /// A match is a label only on word boundaries.

@@ -17,6 +17,8 @@ use regex_automata::{Anchored, Input, MatchKind};
 /// place, the longer pattern is tried first.
 #[derive(Debug)]
 pub(crate) struct Multi {
+    /// Unique among the pattern sets of this process.
+    id: u64,
     /// The general engine, built only if the DFA cannot answer.
     re: std::sync::OnceLock<regex_automata::meta::Regex>,
     sources: Vec<String>,
@@ -138,12 +140,19 @@ impl Multi {
                 .parse(p)
                 .map_err(|e| e.to_string())?;
         }
+        static SETS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         Ok(Multi {
+            id: SETS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             re: std::sync::OnceLock::new(),
             sources: patterns.iter().map(|(_, p)| p.to_string()).collect(),
             anchored: std::sync::OnceLock::new(),
             ids: patterns.into_iter().map(|(id, _)| id).collect(),
         })
+    }
+
+    /// What tells this set from every other (for what is kept per line).
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     /// The patterns for the general engine (the patterns were checked when
