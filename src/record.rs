@@ -59,6 +59,40 @@ pub struct Unplaced {
     pub text: String,
 }
 
+/// Where a value came from: its line, and the text as written (for a block
+/// of text, its last line instead).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    pub line: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub raw: Option<String>,
+}
+
+/// The origin of each value, by key (`cpf`, `contatos[2].data`), in the
+/// template's order; written as a JSON object.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Provenance(pub Vec<(String, Origin)>);
+
+impl Provenance {
+    /// The origin of the value of `key`.
+    pub fn get(&self, key: &str) -> Option<&Origin> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, o)| o)
+    }
+}
+
+impl Serialize for Provenance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, origin) in &self.0 {
+            map.serialize_entry(key, origin)?;
+        }
+        map.end()
+    }
+}
+
 /// Why a document gave no form at all.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Failure {
@@ -85,7 +119,7 @@ pub struct Record {
     /// Where each value came from (`{"line", "raw"}` by key); absent for a
     /// failed document.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provenance: Option<Map<String, Value>>,
+    pub provenance: Option<Provenance>,
     /// Set only for a document that could not be read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<Failure>,

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use crate::extract::{chat, Hit, Mark, RawForm, Slot};
-use crate::record::Issue;
+use crate::record::{Issue, Origin, Provenance};
 use crate::template::{Field, FieldId, Kind, Template};
 
 /// The typed fields of a form, in the template's order, and the issues
@@ -26,47 +26,59 @@ pub fn fields(t: &Template, raw: &RawForm) -> (Map<String, Value>, Vec<Issue>) {
 /// Where each value came from: `{"cpf": {"line": 7, "raw": "529982247-25"}}`.
 /// Blocks give their first and last line; checkbox groups the boxes that
 /// decided them (checked or unreadable ones).
-pub fn provenance(t: &Template, raw: &RawForm) -> Map<String, Value> {
-    let mut out = Map::new();
+pub fn provenance(t: &Template, raw: &RawForm) -> Provenance {
+    let mut out = Vec::new();
     for &id in &t.top {
         if let Some(slot) = &raw.slots[id] {
-            out.insert(t.fields[id].key.clone(), origin(slot));
+            out.push((t.fields[id].key.clone(), origin(slot)));
         }
     }
+    let top = out.len();
     for e in &raw.entries {
         for &child in &t.fields[e.list].children {
             if let Some(slot) = &e.slots[child] {
-                out.insert(t.fields[child].path(t, Some(e.number)), origin(slot));
+                let key = t.fields[child].path(t, Some(e.number));
+                // Two entries with one number: the key keeps its place and
+                // takes the later origin, as in a JSON object.
+                match out[top..].iter().position(|(k, _)| *k == key) {
+                    Some(i) => out[top + i].1 = origin(slot),
+                    None => out.push((key, origin(slot))),
+                }
             }
         }
     }
-    out
+    Provenance(out)
 }
 
-fn origin(slot: &Slot) -> Value {
+fn origin(slot: &Slot) -> Origin {
     let line = slot.line();
+    let raw = |raw: String| Origin {
+        line,
+        last_line: None,
+        raw: Some(raw),
+    };
     match slot {
-        Slot::Text { text, .. } => serde_json::json!({"line": line, "raw": text}),
-        Slot::Block { lines, .. } => {
-            let last = lines.iter().map(|(n, _)| *n).max().unwrap_or(line);
-            serde_json::json!({"line": line, "last_line": last})
-        }
+        Slot::Text { text, .. } => raw(text.clone()),
+        Slot::Block { lines, .. } => Origin {
+            line,
+            last_line: Some(lines.iter().map(|(n, _)| *n).max().unwrap_or(line)),
+            raw: None,
+        },
         Slot::Options { hits, .. } => {
             let deciding: Vec<&str> = hits
                 .iter()
                 .filter(|h| h.mark != Some(Mark::Unchecked))
                 .map(|h| h.raw.as_str())
                 .collect();
-            let raw = if deciding.is_empty() {
+            raw(if deciding.is_empty() {
                 format!("{} box(es), none checked", hits.len())
             } else {
                 deciding.join("  ")
-            };
-            serde_json::json!({"line": line, "raw": raw})
+            })
         }
         Slot::Counts { cells, .. } => {
-            let raw: Vec<String> = cells.iter().map(|(_, n, _)| n.clone()).collect();
-            serde_json::json!({"line": line, "raw": raw.join(" ")})
+            let cells: Vec<&str> = cells.iter().map(|(_, n, _)| n.as_str()).collect();
+            raw(cells.join(" "))
         }
     }
 }
