@@ -27,6 +27,7 @@ pub mod error;
 pub mod extract;
 pub mod input;
 pub mod interrupt;
+mod memo;
 pub mod normalize;
 pub mod output;
 pub mod pipeline;

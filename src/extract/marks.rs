@@ -187,9 +187,9 @@ pub struct Options {
 }
 
 thread_local! {
-    /// The options read in lines lately (see [`super::memo`]).
-    static READ: std::cell::RefCell<super::memo::Memo<(u64, usize, usize), Options>> =
-        const { std::cell::RefCell::new(super::memo::Memo::new()) };
+    /// The options read in lines lately (see [`crate::memo`]).
+    static READ: std::cell::RefCell<crate::memo::Memo<(u64, usize, usize), Options>> =
+        const { std::cell::RefCell::new(crate::memo::Memo::new()) };
 }
 
 /// Reads the options of `group` in `line.clean[from..to]`.

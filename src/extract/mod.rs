@@ -5,7 +5,6 @@
 
 pub mod chat;
 pub mod marks;
-mod memo;
 mod scan;
 
 use crate::input::Line;
@@ -245,9 +244,9 @@ struct LineFound {
 }
 
 thread_local! {
-    /// What the searches found in lines read lately (see [`memo`]).
-    static SEEN: std::cell::RefCell<memo::Memo<u64, LineFound>> =
-        const { std::cell::RefCell::new(memo::Memo::new()) };
+    /// What the searches found in lines read lately (see [`crate::memo`]).
+    static SEEN: std::cell::RefCell<crate::memo::Memo<u64, LineFound>> =
+        const { std::cell::RefCell::new(crate::memo::Memo::new()) };
 }
 
 /// A match is a label only on word boundaries.

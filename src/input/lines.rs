@@ -27,10 +27,21 @@ impl<'a> Line<'a> {
     /// Builds a line from raw text.
     pub fn new(no: usize, raw: &'a str) -> Line<'a> {
         let wraps = raw.ends_with('\u{2028}');
-        let clean = clean_line(raw.trim_end_matches('\u{2028}'));
-        let folded = match &clean {
-            Cow::Borrowed(text) => Folded::new(text),
-            Cow::Owned(text) => Folded::new(text).into_owned(),
+        let raw = raw.trim_end_matches('\u{2028}');
+        let (clean, folded) = if is_plain(raw.as_bytes()) {
+            let clean = raw.trim_end_matches(' ');
+            (Cow::Borrowed(clean), Folded::new(clean))
+        } else {
+            // Lines that need cleaning (markdown, NBSP, decomposed accents)
+            // repeat from form to form too: cleaned once per thread.
+            CLEANED.with_borrow_mut(|memo| {
+                let (clean, folded) = memo.get((), raw, || {
+                    let clean = clean_line(raw).into_owned();
+                    let folded = Folded::new(&clean).into_owned();
+                    (clean, folded)
+                });
+                (Cow::Owned(clean.clone()), folded.clone())
+            })
         };
         Line {
             no,
@@ -44,6 +55,12 @@ impl<'a> Line<'a> {
     pub fn is_blank(&self) -> bool {
         self.clean.trim().is_empty()
     }
+}
+
+thread_local! {
+    /// Lines cleaned lately (see [`crate::memo`]).
+    static CLEANED: std::cell::RefCell<crate::memo::Memo<(), (String, Folded<'static>)>> =
+        const { std::cell::RefCell::new(crate::memo::Memo::new()) };
 }
 
 /// Splits text into lines on `\r\n`, `\n` or a bare `\r`, numbered from 1.

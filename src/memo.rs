@@ -1,8 +1,8 @@
-//! What recognition found in a line, kept per thread by the line's text.
+//! What was worked out from a line, kept per thread by the line's text.
 //!
 //! The forms of a batch repeat most of their lines: labels, rows of boxes,
-//! blank lines. A line whose text was read before (for the same template,
-//! group and span) is not searched again. The table has a fixed number of
+//! blank lines, printed instructions. A line whose text was read before (for
+//! the same template, group and span) is not cleaned or searched again. The table has a fixed number of
 //! slots, each holding the last line whose key hashed there, so memory does
 //! not grow; long lines are not kept.
 
