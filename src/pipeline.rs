@@ -212,6 +212,7 @@ pub fn run<E>(
         .expect("a thread pool");
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Vec<Record>>>(1);
     std::thread::scope(|scope| {
+        scope.spawn(|| t.prepare());
         scope.spawn(move || {
             for chunk in sources.chunks(64 * jobs.max(1)) {
                 let done =

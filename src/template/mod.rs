@@ -160,6 +160,18 @@ impl Template {
         compile(spec).map_err(|m| Error::template(origin, m))
     }
 
+    /// Builds the automata the searches use (otherwise built on first use):
+    /// the pipeline does it on a thread of its own while the first documents
+    /// are read, which pays when the first document is a PDF.
+    pub fn prepare(&self) {
+        self.title_start.prepare();
+        self.label_search.prepare();
+        self.marker_search.prepare();
+        for f in self.fields.iter().filter(|f| f.is_group()) {
+            f.option_search.prepare();
+        }
+    }
+
     /// Top-level field keys in output order.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.top.iter().map(|&id| self.fields[id].key.as_str())

@@ -150,6 +150,11 @@ impl Multi {
         })
     }
 
+    /// Builds the DFA now rather than on first use.
+    pub fn prepare(&self) {
+        self.anchored();
+    }
+
     /// What tells this set from every other (for what is kept per line).
     pub fn id(&self) -> u64 {
         self.id
