@@ -54,7 +54,18 @@ static ISO_DATE: LazyLock<Regex> =
 pub fn date(raw: &str) -> Result<String, Invalid> {
     let s = raw.trim();
     let bad = |why: &str| Invalid::new("invalid_date", format!("date {s:?}: {why}"));
-    let (d, m, y) = if let Some(c) = DATE.captures(s) {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    let (d, m, y) = if b.len() == 10
+        && b[2] == b'/'
+        && b[5] == b'/'
+        && digits(0..2)
+        && digits(3..5)
+        && digits(6..10)
+    {
+        // dd/mm/yyyy, most dates, read without the regex.
+        (num(&s[..2]), num(&s[3..5]), year(&s[6..]))
+    } else if let Some(c) = DATE.captures(s) {
         if c[2] != c[4] {
             return Err(bad("mixed separators"));
         }

@@ -53,6 +53,20 @@ pub struct Hint {
     pub look_in: Vec<Ref>,
     /// Compiled when first searched: most forms never need them.
     pub words: Vec<(super::Pattern, usize)>,
+    /// All the words, to tell in one pass which ones a line holds.
+    word_set: std::sync::OnceLock<regex::RegexSet>,
+}
+
+impl Hint {
+    /// Which of the words match somewhere in `text` (by index).
+    pub fn words_in(&self, text: &str) -> regex::SetMatches {
+        self.word_set
+            .get_or_init(|| {
+                regex::RegexSet::new(self.words.iter().map(|(w, _)| w.as_str()))
+                    .expect("each word was checked when the template loaded")
+            })
+            .matches(text)
+    }
 }
 
 /// Resolves a reference against the fields' keys.
@@ -223,5 +237,6 @@ fn compile_hint(
         when: when(&h.when, by_key, fields)?,
         look_in,
         words,
+        word_set: std::sync::OnceLock::new(),
     })
 }

@@ -344,14 +344,19 @@ impl<'v> Validator<'v> {
         let group = &self.t.fields[hint.group];
         let mut warned: HashSet<usize> = HashSet::new();
         let mut notes = None;
-        for (word, option) in &hint.words {
+        for (i, (word, option)) in hint.words.iter().enumerate() {
             let code = &group.options[*option].code;
             if checked.contains(code) || warned.contains(option) {
                 continue;
             }
             let notes = notes.get_or_insert_with(|| self.notes(hint));
-            let found = notes.iter().find_map(|(no, text, folded)| {
-                find_word(word.regex(), text, folded).map(|quote| (*no, quote))
+            // Only the lines that hold the word somewhere are looked at.
+            let found = notes.iter().find_map(|(no, text, folded, holds)| {
+                holds
+                    .matched(i)
+                    .then(|| find_word(word.regex(), text, folded))
+                    .flatten()
+                    .map(|quote| (*no, quote))
             });
             if let Some((line, quote)) = found {
                 warned.insert(*option);
@@ -369,8 +374,9 @@ impl<'v> Validator<'v> {
         }
     }
 
-    /// The lines of the hint's notes, each folded once for every word.
-    fn notes(&self, hint: &Hint) -> Vec<(usize, &'v str, Folded<'v>)> {
+    /// The lines of the hint's notes, each folded once for every word, with
+    /// the words each holds.
+    fn notes(&self, hint: &Hint) -> Vec<(usize, &'v str, Folded<'v>, regex::SetMatches)> {
         let mut out = Vec::new();
         for r in &hint.look_in {
             let f = &self.t.fields[r.field];
@@ -389,7 +395,9 @@ impl<'v> Validator<'v> {
                     continue;
                 };
                 for (no, text) in lines.iter() {
-                    out.push((*no, text.as_str(), Folded::new(text)));
+                    let folded = Folded::new(text);
+                    let holds = hint.words_in(&folded.text);
+                    out.push((*no, text.as_str(), folded, holds));
                 }
             }
         }
