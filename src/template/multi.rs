@@ -3,10 +3,12 @@
 //!
 //! Labels and options are only ever looked for where a word starts, so the
 //! search is a series of anchored searches, one per word start, on a DFA
-//! built once when the template loads: a few table lookups per word instead
-//! of a general search (forward, then backward for the start) over the line.
-//! A pattern set the DFA cannot take (Unicode word boundaries, or too big)
-//! keeps the general regex engine; results are the same either way.
+//! built once per template (on first use, or by [`crate::Template::prepare`]):
+//! a few table lookups per word instead of a general search (forward, then
+//! backward for the start) over the line. Revision markers may start
+//! anywhere: one anchored search per place a marker can start. A pattern set
+//! the DFA cannot take (Unicode word boundaries, or too big) keeps the
+//! general regex engine; results are the same either way.
 
 use regex_automata::dfa::{dense, Automaton, StartKind};
 use regex_automata::util::primitives::StateID;
