@@ -18,7 +18,7 @@ use spec::{FieldSpec, TemplateSpec};
 use crate::error::{Error, Result};
 use crate::input::fold::fold;
 
-/// Index of a field in [`Template::fields`].
+/// Index of a field in the template's list of fields.
 pub type FieldId = usize;
 
 /// The templates built into the binary: `(name, TOML source)`.
