@@ -75,13 +75,6 @@ pub struct Origin {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Provenance(pub Vec<(String, Origin)>);
 
-impl Provenance {
-    /// The origin of the value of `key`.
-    pub fn get(&self, key: &str) -> Option<&Origin> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, o)| o)
-    }
-}
-
 impl Serialize for Provenance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -36,7 +36,7 @@ impl<'a> Line<'a> {
             // repeat from form to form too: cleaned once per thread.
             CLEANED.with_borrow_mut(|memo| {
                 let (clean, folded) = memo.get((), raw, || {
-                    let clean = clean_line(raw).into_owned();
+                    let clean = clean_artifacts(raw);
                     let folded = Folded::new(&clean).into_owned();
                     (clean, folded)
                 });
@@ -93,6 +93,11 @@ pub fn clean_line(raw: &str) -> Cow<'_, str> {
     if is_plain(raw.as_bytes()) {
         return Cow::Borrowed(raw.trim_end_matches(' '));
     }
+    Cow::Owned(clean_artifacts(raw))
+}
+
+/// [`clean_line`] for a line [`is_plain`] refused.
+fn clean_artifacts(raw: &str) -> String {
     let mut s: std::borrow::Cow<str> = raw.into();
     if s.starts_with('\u{feff}') {
         s = s.trim_start_matches('\u{feff}').to_string().into();
@@ -118,7 +123,7 @@ pub fn clean_line(raw: &str) -> Cow<'_, str> {
     if !out.is_ascii() && is_nfc_quick(out.chars()) != IsNormalized::Yes {
         out = out.nfc().collect();
     }
-    Cow::Owned(out)
+    out
 }
 
 /// True when `b` holds only printable ASCII, tabs, Latin-1 letters and

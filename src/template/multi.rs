@@ -25,13 +25,13 @@ pub(crate) struct Multi {
     re: std::sync::OnceLock<regex_automata::meta::Regex>,
     sources: Vec<String>,
     /// Built on first use (some sets are only ever searched whole).
-    anchored: std::sync::OnceLock<Anchored1>,
+    anchored: std::sync::OnceLock<AnchoredSearch>,
     ids: Vec<usize>,
 }
 
 /// The anchored DFA of a [`Multi`]'s patterns.
 #[derive(Debug)]
-struct Anchored1 {
+struct AnchoredSearch {
     /// `None` when it could not be built.
     dfa: Option<Dfa>,
     /// Bytes a match can start with (all of them without a DFA).
@@ -41,7 +41,7 @@ struct Anchored1 {
     pairs: Vec<u64>,
 }
 
-impl Anchored1 {
+impl AnchoredSearch {
     /// Whether a match may start at `at`: most places are ruled out by
     /// their first two bytes.
     #[inline]
@@ -171,14 +171,14 @@ impl Multi {
         })
     }
 
-    fn anchored(&self) -> &Anchored1 {
+    fn anchored(&self) -> &AnchoredSearch {
         self.anchored.get_or_init(|| {
             let dfa = Dfa::build(&self.sources);
             let (first, pairs) = match &dfa {
                 Some(dfa) => first_bytes(dfa),
                 None => ([true; 256], vec![u64::MAX; 1024]),
             };
-            Anchored1 { dfa, first, pairs }
+            AnchoredSearch { dfa, first, pairs }
         })
     }
 

@@ -73,6 +73,14 @@ impl<'v> Validator<'v> {
         !self.lacks.contains(&field) && !self.lacks.contains(&top)
     }
 
+    /// The fields of `refs` this form's revision prints.
+    fn applying(&self, refs: &[Ref]) -> Vec<Ref> {
+        refs.iter()
+            .copied()
+            .filter(|r| self.applies(r.field))
+            .collect()
+    }
+
     fn path(&self, r: Ref) -> String {
         self.t.fields[r.field].path(self.t, r.entry)
     }
@@ -218,12 +226,7 @@ impl<'v> Validator<'v> {
         };
         match &rule.check {
             Check::Required(refs) => {
-                let refs: Vec<Ref> = refs
-                    .iter()
-                    .copied()
-                    .filter(|r| self.applies(r.field))
-                    .collect();
-                for r in refs {
+                for r in self.applying(refs) {
                     match self.state(r) {
                         State::Unknown => self.unknown(r),
                         State::Conflict => {}
@@ -240,11 +243,7 @@ impl<'v> Validator<'v> {
                 }
             }
             Check::OneOf(refs) => {
-                let refs: Vec<Ref> = refs
-                    .iter()
-                    .copied()
-                    .filter(|r| self.applies(r.field))
-                    .collect();
+                let refs = self.applying(refs);
                 if refs.is_empty() || refs.iter().any(|&r| self.present(r) || self.invalid(r)) {
                     return;
                 }
