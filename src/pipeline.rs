@@ -90,7 +90,10 @@ fn describe(e: &std::io::Error) -> String {
 
 /// Reads the bytes of one document named `name` into records.
 pub fn process_bytes(t: &Template, name: &str, bytes: &[u8]) -> Vec<Record> {
-    process_bytes_with(t, name, bytes, &Options::default())
+    // The default options look up the program's path (a system call):
+    // once, not for every document.
+    static DEFAULT: std::sync::OnceLock<Options> = std::sync::OnceLock::new();
+    process_bytes_with(t, name, bytes, DEFAULT.get_or_init(Options::default))
 }
 
 /// [`process_bytes`] with options: a PDF is parsed in a worker process.
