@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    formsift::no_huge_pages();
     let mut args = std::env::args().skip(1);
     let dir = args.next().expect("DIR");
     let forms: usize = args.next().map_or(300, |n| n.parse().unwrap());
@@ -49,7 +50,7 @@ fn main() {
             for f in &files {
                 out.clear();
                 for r in formsift::pipeline::process_bytes(&t, "x.txt", f) {
-                    serde_json::to_writer(&mut out, &r).unwrap();
+                    formsift::output::json::record(&mut out, &r, false);
                 }
             }
         }
@@ -91,7 +92,7 @@ fn main() {
     let d_json = time(&mut |i| {
         out.clear();
         for r in &records[i] {
-            serde_json::to_writer(&mut out, r).unwrap();
+            formsift::output::json::record(&mut out, r, false);
         }
     });
     let us = |d: Duration| d.as_secs_f64() * 1e6 / n;

@@ -9,7 +9,7 @@ use formsift::cli::{Cli, Command};
 use formsift::{Config, ExitStatus, Template};
 
 fn main() {
-    no_huge_pages();
+    formsift::no_huge_pages();
     // A panic while reading one document becomes that document's error
     // record (see pipeline::process); only a panic outside the workers is
     // worth a message.
@@ -48,18 +48,4 @@ fn main() {
         }
     };
     std::process::exit(code);
-}
-
-/// Transparent huge pages cost more than they give here: mimalloc asks for
-/// them on its arenas, and every 2 MiB page the program touches is then
-/// zeroed whole. A batch's memory is many small strings, so start-up alone
-/// spent 70–100 ms of system time clearing pages, and a one-file run held
-/// 46 MB instead of 16 MB. The setting is inherited by the PDF worker.
-fn no_huge_pages() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: prctl with PR_SET_THP_DISABLE only sets a flag of this
-    // process; it reads no memory of ours.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-    }
 }
