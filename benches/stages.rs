@@ -44,7 +44,7 @@ fn stages(c: &mut Criterion) {
             let mut out = Vec::with_capacity(16 * 1024);
             b.iter(|| {
                 out.clear();
-                serde_json::to_writer(&mut out, black_box(&records[0])).unwrap();
+                formsift::output::json::record(&mut out, black_box(&records[0]), false);
             })
         });
         c.bench_function(&format!("whole_form/{name}"), |b| {

@@ -51,7 +51,21 @@ fn check(bytes: &[u8]) {
     assert!(!records.is_empty());
     for r in &records {
         assert_eq!(r.error.is_some(), r.fields.is_none());
-        serde_json::to_string(r).unwrap();
+        // The hand-written JSON is serde_json's, byte for byte, compact
+        // and pretty.
+        for pretty in [false, true] {
+            let mut out = Vec::new();
+            formsift::output::json::record(&mut out, r, pretty);
+            let serde = if pretty {
+                serde_json::to_vec_pretty(r)
+            } else {
+                serde_json::to_vec(r)
+            };
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                String::from_utf8(serde.unwrap()).unwrap()
+            );
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! completeness report of `validate`.
 
 pub mod csv;
+pub mod json;
 pub mod report;
 pub mod table;
 pub mod xlsx;
@@ -26,7 +27,12 @@ pub enum Format {
 
 /// Writes records one at a time in a format.
 pub enum Writer<'t, W: Write> {
-    Json { out: W, lines: bool, count: usize },
+    Json {
+        out: W,
+        lines: bool,
+        count: usize,
+        buf: Vec<u8>,
+    },
     Csv(Box<csv::CsvWriter<'t, W>>),
     Xlsx(Box<xlsx::XlsxWriter<'t>>, W),
 }
@@ -40,15 +46,11 @@ impl<'t, W: Write> Writer<'t, W> {
         dialect: csv::Dialect,
     ) -> std::io::Result<Self> {
         Ok(match format {
-            Format::Jsonl => Writer::Json {
+            Format::Jsonl | Format::Json => Writer::Json {
                 out,
-                lines: true,
+                lines: format == Format::Jsonl,
                 count: 0,
-            },
-            Format::Json => Writer::Json {
-                out,
-                lines: false,
-                count: 0,
+                buf: Vec::new(),
             },
             Format::Csv => Writer::Csv(Box::new(csv::CsvWriter::new(out, template, dialect)?)),
             Format::Xlsx => Writer::Xlsx(Box::new(xlsx::XlsxWriter::new(template)?), out),
@@ -59,19 +61,21 @@ impl<'t, W: Write> Writer<'t, W> {
     pub fn write(&mut self, record: &Record) -> std::io::Result<()> {
         match self {
             Writer::Json {
-                out, lines: true, ..
-            } => {
-                serde_json::to_writer(&mut *out, record)?;
-                out.write_all(b"\n")
-            }
-            Writer::Json {
                 out,
-                lines: false,
+                lines,
                 count,
+                buf,
             } => {
-                out.write_all(if *count == 0 { b"[\n" } else { b",\n" })?;
+                buf.clear();
+                if !*lines {
+                    buf.extend_from_slice(if *count == 0 { b"[\n" } else { b",\n" });
+                }
+                json::record(buf, record, !*lines);
+                if *lines {
+                    buf.push(b'\n');
+                }
                 *count += 1;
-                serde_json::to_writer_pretty(&mut *out, record).map_err(Into::into)
+                out.write_all(buf)
             }
             Writer::Csv(w) => w.write(record),
             Writer::Xlsx(w, _) => w.write(record),
@@ -85,6 +89,7 @@ impl<'t, W: Write> Writer<'t, W> {
                 mut out,
                 lines,
                 count,
+                ..
             } => {
                 if !lines {
                     out.write_all(if count == 0 { b"[]\n" } else { b"\n]\n" })?;

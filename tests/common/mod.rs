@@ -11,9 +11,12 @@ pub fn records(template: &Template, path: &str) -> Vec<Record> {
     pipeline::process(template, &Source::File(path.into()))
 }
 
-/// A record as JSON, the way it is written out.
+/// A record as JSON, the way it is written out (by the JSON writer, read
+/// back).
 pub fn json(record: &Record) -> Value {
-    serde_json::to_value(record).unwrap()
+    let mut out = Vec::new();
+    formsift::output::json::record(&mut out, record, false);
+    serde_json::from_slice(&out).unwrap()
 }
 
 /// A JSON fixture.
