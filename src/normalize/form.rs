@@ -137,7 +137,18 @@ fn messages(slot: Option<&Slot>) -> Value {
         Some(Slot::Block { lines, .. }) => chat::messages(lines.iter().map(|(_, l)| l.as_str())),
         _ => Vec::new(),
     };
-    serde_json::to_value(found).expect("messages serialize")
+    Value::Array(
+        found
+            .into_iter()
+            .map(|m| {
+                let mut obj = Map::with_capacity(3);
+                obj.insert("quando".into(), Value::String(m.quando));
+                obj.insert("autor".into(), Value::String(m.autor));
+                obj.insert("texto".into(), Value::String(m.texto));
+                Value::Object(obj)
+            })
+            .collect(),
+    )
 }
 
 /// One field's value.
