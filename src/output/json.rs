@@ -239,54 +239,59 @@ impl Json<'_> {
 /// Appends `s` as a JSON string: quotes, backslashes and control
 /// characters escaped as serde_json escapes them, the rest as it is.
 pub fn string(out: &mut Vec<u8>, s: &str) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // Any byte of `x` equal to zero (exact as an "any" test).
-    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
-    let b = s.as_bytes();
-    out.reserve(b.len() + 2);
     out.push(b'"');
-    let mut copied = 0;
-    let mut i = 0;
-    while i < b.len() {
-        if let Some(chunk) = b.get(i..i + 8) {
-            let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-            let control = x.wrapping_sub(0x20 * ONES) & !x & HIGH;
-            if control | zero(x ^ (b'"' as u64 * ONES)) | zero(x ^ (b'\\' as u64 * ONES)) == 0 {
-                i += 8;
-                continue;
-            }
-        }
-        let escape: &[u8] = match b[i] {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            b'\t' => b"\\t",
-            0x08 => b"\\b",
-            0x0c => b"\\f",
-            c if c < 0x20 => {
-                out.extend_from_slice(&b[copied..i]);
+    let mut rest = s.as_bytes();
+    while let Some(at) = first_escape(rest) {
+        out.extend_from_slice(&rest[..at]);
+        match rest[at] {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            c => {
                 const HEX: &[u8; 16] = b"0123456789abcdef";
                 out.extend_from_slice(b"\\u00");
                 out.push(HEX[(c >> 4) as usize]);
                 out.push(HEX[(c & 0xf) as usize]);
-                i += 1;
-                copied = i;
-                continue;
             }
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
-        out.extend_from_slice(&b[copied..i]);
-        out.extend_from_slice(escape);
-        i += 1;
-        copied = i;
+        }
+        rest = &rest[at + 1..];
     }
-    out.extend_from_slice(&b[copied..]);
+    out.extend_from_slice(rest);
     out.push(b'"');
+}
+
+/// Where the first byte that needs escaping is (a quote, a backslash, a
+/// control character), eight bytes at a time.
+#[inline]
+fn first_escape(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The high bit of each byte of `x` that is zero. Bytes above a zero
+    // byte may be flagged wrongly (a borrow), the lowest flag never is.
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let flags = |x: u64| {
+        let control = x.wrapping_sub(0x20 * ONES) & !x & HIGH;
+        control | zero(x ^ (b'"' as u64 * ONES)) | zero(x ^ (b'\\' as u64 * ONES))
+    };
+    let mut chunks = b.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let found = flags(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
+        if found != 0 {
+            return Some(at + found.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    // The last bytes, padded with spaces (which need no escape).
+    let tail = chunks.remainder();
+    let mut padded = [b' '; 8];
+    padded[..tail.len()].copy_from_slice(tail);
+    let found = flags(u64::from_le_bytes(padded));
+    (found != 0).then(|| at + found.trailing_zeros() as usize / 8)
 }
 
 #[cfg(test)]
