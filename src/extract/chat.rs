@@ -47,7 +47,11 @@ pub fn parse_line(line: &str) -> Option<Message> {
     if h > 23 || mi > 59 {
         return None;
     }
-    let mut quando = format!("{date}T{h:02}:{mi:02}");
+    let mut quando = date;
+    quando.push('T');
+    crate::normalize::push_padded(&mut quando, h, 2);
+    quando.push(':');
+    crate::normalize::push_padded(&mut quando, mi, 2);
     if let Some(sec) = sec {
         quando.push(':');
         quando.push_str(sec);

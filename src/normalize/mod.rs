@@ -81,15 +81,40 @@ pub fn date(raw: &str) -> Result<String, Invalid> {
     if d == 0 || d > days_in_month(y, m) {
         return Err(bad(&format!("month {m} of {y} has no day {d}")));
     }
-    Ok(format!("{y:04}-{m:02}-{d:02}"))
+    Ok(iso_date(y, m, d))
 }
 
 /// Day, month and year as written (`yy` or `yyyy`) as `YYYY-MM-DD`, when
 /// such a day exists.
 pub(crate) fn ymd(d: &str, m: &str, y: &str) -> Option<String> {
     let (d, m, y) = (num(d), num(m), year(y));
-    ((1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m))
-        .then(|| format!("{y:04}-{m:02}-{d:02}"))
+    ((1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m)).then(|| iso_date(y, m, d))
+}
+
+/// `YYYY-MM-DD`, as `format!("{y:04}-{m:02}-{d:02}")` writes it, without
+/// the formatting machinery (every date of every form comes through here).
+pub(crate) fn iso_date(y: u32, m: u32, d: u32) -> String {
+    let mut out = String::with_capacity(16);
+    push_padded(&mut out, y, 4);
+    out.push('-');
+    push_padded(&mut out, m, 2);
+    out.push('-');
+    push_padded(&mut out, d, 2);
+    out
+}
+
+/// `n` in decimal, with zeros in front up to `width` digits.
+pub(crate) fn push_padded(out: &mut String, n: u32, width: usize) {
+    let mut digits = [b'0'; 10];
+    let mut at = digits.len();
+    let mut n = n;
+    while n > 0 || at == digits.len() {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    let start = at.min(digits.len() - width.min(digits.len()));
+    out.push_str(std::str::from_utf8(&digits[start..]).expect("ASCII digits"));
 }
 
 fn num(s: &str) -> u32 {
@@ -236,6 +261,19 @@ pub fn text(raw: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn padded_numbers_as_format_writes_them() {
+        for (y, m, d) in [
+            (2025, 2, 13),
+            (0, 0, 0),
+            (7, 10, 31),
+            (12345, 123, 9),
+            (u32::MAX, 1, 1),
+        ] {
+            assert_eq!(iso_date(y, m, d), format!("{y:04}-{m:02}-{d:02}"));
+        }
+    }
 
     #[test]
     fn dates() {

@@ -106,7 +106,17 @@ impl Field {
     /// The output path of the field: `cpf`, or `contatos[2].data` inside a list.
     pub fn path(&self, template: &Template, entry: Option<u32>) -> String {
         match (self.list, entry) {
-            (Some(list), Some(n)) => format!("{}[{}].{}", template.fields[list].key, n, self.key),
+            (Some(list), Some(n)) => {
+                // Built by hand: every value of every entry has one.
+                let list = &template.fields[list].key;
+                let mut path = String::with_capacity(list.len() + self.key.len() + 5);
+                path.push_str(list);
+                path.push('[');
+                crate::normalize::push_padded(&mut path, n, 1);
+                path.push_str("].");
+                path.push_str(&self.key);
+                path
+            }
             (Some(list), None) => format!("{}.{}", template.fields[list].key, self.key),
             _ => self.key.clone(),
         }
