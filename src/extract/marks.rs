@@ -278,7 +278,7 @@ fn read_options_now(group: &Field, line: &Line, from: usize, to: usize) -> Optio
 /// Option labels in the span: clean `(start, end, option)`, in order, not
 /// overlapping (the longest wins where two start together).
 fn option_spans(group: &Field, line: &Line, from: usize, to: usize) -> Vec<(usize, usize, usize)> {
-    let folded = &line.folded;
+    let folded = line.folded();
     let mut spans = Vec::new();
     for (i, ms, me) in group.option_search.find_words(&folded.text) {
         let (s, e) = (folded.to_clean(ms), folded.end_to_clean(me));

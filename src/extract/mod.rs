@@ -128,9 +128,9 @@ fn extract_with(template: &Template, lines: &[Line], trace: bool) -> Vec<RawForm
 /// of every line, the title lines, the revision markers. One pass over the
 /// document costs far less than one search per line.
 pub(crate) struct Found {
-    /// `(start, end, label)` in the folded line, for all lines in order;
-    /// `first[i]..first[i + 1]` are line `i`'s.
-    labels: Vec<(usize, usize, usize)>,
+    /// The labels of all lines in order; `first[i]..first[i + 1]` are line
+    /// `i`'s.
+    labels: Vec<LabelAt>,
     first: Vec<usize>,
     /// Indexes of the title lines.
     pub titles: Vec<usize>,
@@ -170,15 +170,27 @@ impl Found {
     /// What the searches find in one line.
     fn line(t: &Template, line: &Line) -> LineFound {
         let (start, marked) = marks::content_start(&line.clean);
-        let text = &line.folded.text;
-        let at = line.folded.from_clean(start);
+        let folded = line.folded();
+        let text = &folded.text;
+        let at = folded.from_clean(start);
         let title = t.title_start.at(text, at).is_some();
         let labelled = t.label_search.at(text, at).is_some();
         let labels = if labelled {
-            t.label_search
+            let mut spans: Vec<(usize, usize, usize)> = t
+                .label_search
                 .find_words(text)
                 .into_iter()
                 .map(|(label, s, e)| (s, e, label))
+                .collect();
+            keep_longest_first(&mut spans);
+            spans
+                .into_iter()
+                .map(|(s, e, label)| LabelAt {
+                    start: folded.to_clean(s),
+                    end: folded.end_to_clean(e),
+                    label,
+                    number: list_number(t, label, &text[s..e]),
+                })
                 .collect()
         } else {
             Vec::new()
@@ -200,7 +212,7 @@ impl Found {
     }
 
     /// The labels found in line `i`: `(start, end, label)`.
-    pub(crate) fn labels(&self, i: usize) -> &[(usize, usize, usize)] {
+    pub(crate) fn labels(&self, i: usize) -> &[LabelAt] {
         &self.labels[self.first[i]..self.first[i + 1]]
     }
 
@@ -234,11 +246,44 @@ impl Found {
     }
 }
 
+/// A label found in a line.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LabelAt {
+    /// Where it stands in the clean line.
+    pub start: usize,
+    pub end: usize,
+    /// Index in [`Template::labels`].
+    pub label: usize,
+    /// For the label of a list entry (`2º contato`), the number it prints.
+    pub number: Option<u32>,
+}
+
+/// The number a list entry's label prints (`2º contato`: 2), for labels of
+/// lists.
+fn list_number(t: &Template, label: usize, text: &str) -> Option<u32> {
+    let label = &t.labels[label];
+    if !label
+        .fields
+        .iter()
+        .any(|&f| t.fields[f].kind == crate::template::Kind::List)
+    {
+        return None;
+    }
+    label
+        .regex
+        .regex()
+        .captures(text)?
+        .get(1)?
+        .as_str()
+        .parse()
+        .ok()
+}
+
 /// What the searches found in one line of text.
 struct LineFound {
     title: bool,
-    /// `(start, end, label)` in the folded line.
-    labels: Vec<(usize, usize, usize)>,
+    /// The labels that count, in order, where they stand in the clean line.
+    labels: Vec<LabelAt>,
     /// Revision markers.
     markers: Vec<usize>,
 }
@@ -284,7 +329,7 @@ mod tests {
         let lines = split_lines(text);
         let found = Found::search(t, &lines);
         (0..lines.len())
-            .map(|i| found.labels(i).iter().map(|l| l.2).collect())
+            .map(|i| found.labels(i).iter().map(|l| l.label).collect())
             .collect()
     }
 

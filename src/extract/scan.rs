@@ -12,7 +12,7 @@
 use std::collections::HashSet;
 
 use super::marks;
-use super::{Entry, Note, RawForm, Slot};
+use super::{Entry, LabelAt, Note, RawForm, Slot};
 use crate::input::Line;
 use crate::template::{FieldId, Kind, Template};
 
@@ -165,7 +165,7 @@ impl Scanner<'_> {
     // nested `if`s say so better than guards with side effects.
     #[allow(clippy::collapsible_match)]
     fn line(&mut self, line: &Line, index: usize) {
-        let toks = self.tokens(line, index);
+        let toks = self.tokens(index);
         let starts_row = toks
             .first()
             .is_some_and(|t| lead_is_blank(&line.clean, t.start));
@@ -320,15 +320,13 @@ impl Scanner<'_> {
     // ---- labels ----------------------------------------------------------------
 
     /// The labels of a line, resolved to fields, in order.
-    fn tokens(&mut self, line: &Line, index: usize) -> Vec<Tok> {
-        let mut spans = self.found.labels(index).to_vec();
-        super::keep_longest_first(&mut spans);
-        self.resolve(line, &spans)
+    fn tokens(&mut self, index: usize) -> Vec<Tok> {
+        let found = self.found;
+        self.resolve(found.labels(index))
     }
 
     /// Gives each label its field, by row; drops labels already used.
-    fn resolve(&mut self, line: &Line, spans: &[(usize, usize, usize)]) -> Vec<Tok> {
-        let folded = &line.folded;
+    fn resolve(&mut self, spans: &[LabelAt]) -> Vec<Tok> {
         let mut out: Vec<Tok> = Vec::new();
         let mut line_row: Option<usize> = None;
         let mut line_entry: Option<(FieldId, usize)> = None;
@@ -340,9 +338,10 @@ impl Scanner<'_> {
         // For each label, the row of the next label only one field prints.
         let mut next_unique: Vec<Option<usize>> = vec![None; spans.len()];
         for i in (0..spans.len().saturating_sub(1)).rev() {
-            next_unique[i] = self.unique_row(spans[i + 1].2).or(next_unique[i + 1]);
+            next_unique[i] = self.unique_row(spans[i + 1].label).or(next_unique[i + 1]);
         }
-        for (i, &(fs, fe, li)) in spans.iter().enumerate() {
+        for (i, at) in spans.iter().enumerate() {
+            let li = at.label;
             let label = &self.t.labels[li];
             let field = if label.fields.len() == 1 {
                 label.fields[0]
@@ -361,10 +360,11 @@ impl Scanner<'_> {
                     None => continue,
                 }
             };
-            let (start, end) = (folded.to_clean(fs), folded.end_to_clean(fe));
+            let (start, end) = (at.start, at.end);
             let def = &self.t.fields[field];
             let target = if def.kind == Kind::List {
-                let number = list_number(label, &folded.text[fs..fe])
+                let number = at
+                    .number
                     .unwrap_or(self.entry_keys.iter().filter(|k| k.0 == field).count() as u32 + 1);
                 if self.entry_keys.contains(&(field, number)) || !heads_here.insert((field, number))
                 {
@@ -809,18 +809,6 @@ fn entry_of(target: Target) -> Option<usize> {
     }
 }
 
-/// The number of a list entry: the first group of its label's pattern.
-fn list_number(label: &crate::template::Label, text: &str) -> Option<u32> {
-    label
-        .regex
-        .regex()
-        .captures(text)?
-        .get(1)?
-        .as_str()
-        .parse()
-        .ok()
-}
-
 /// Only white space, marks and bullets before a label: the line starts with it.
 fn lead_is_blank(clean: &str, start: usize) -> bool {
     let lead = &clean[..start];
@@ -863,11 +851,9 @@ fn strip_ignored(
 ) -> (String, Vec<String>) {
     let mut covered: Vec<(usize, usize)> = Vec::new();
     for re in &def.ignore {
-        for m in re.find_iter(&line.folded.text) {
-            let (s, e) = (
-                line.folded.to_clean(m.start()),
-                line.folded.end_to_clean(m.end()),
-            );
+        let folded = line.folded();
+        for m in re.find_iter(&folded.text) {
+            let (s, e) = (folded.to_clean(m.start()), folded.end_to_clean(m.end()));
             if s >= from && e <= to {
                 covered.push((s, e));
             }

@@ -16,8 +16,9 @@ pub struct Line<'a> {
     pub no: usize,
     /// The line without export artifacts; values are cut from here.
     pub clean: Cow<'a, str>,
-    /// The clean line folded for matching labels.
-    pub folded: Folded<'a>,
+    /// The clean line folded for matching, made when first asked for (see
+    /// [`Line::folded`]).
+    folded: std::cell::OnceCell<Folded<'a>>,
     /// The line runs to the margin and its text goes on in the next line
     /// (PDF text marks such lines with U+2028).
     pub wraps: bool,
@@ -28,27 +29,31 @@ impl<'a> Line<'a> {
     pub fn new(no: usize, raw: &'a str) -> Line<'a> {
         let wraps = raw.ends_with('\u{2028}');
         let raw = raw.trim_end_matches('\u{2028}');
-        let (clean, folded) = if is_plain(raw.as_bytes()) {
-            let clean = raw.trim_end_matches(' ');
-            (Cow::Borrowed(clean), Folded::new(clean))
+        let clean = if is_plain(raw.as_bytes()) {
+            Cow::Borrowed(raw.trim_end_matches(' '))
         } else {
             // Lines that need cleaning (markdown, NBSP, decomposed accents)
             // repeat from form to form too: cleaned once per thread.
             CLEANED.with_borrow_mut(|memo| {
-                let (clean, folded) = memo.get((), raw, || {
-                    let clean = clean_artifacts(raw);
-                    let folded = Folded::new(&clean).into_owned();
-                    (clean, folded)
-                });
-                (Cow::Owned(clean.clone()), folded.clone())
+                Cow::Owned(memo.get((), raw, || clean_artifacts(raw)).clone())
             })
         };
         Line {
             no,
             clean,
-            folded,
+            folded: std::cell::OnceCell::new(),
             wraps,
         }
+    }
+
+    /// The clean line folded for matching labels and options. Folded when
+    /// first asked for: what was found in a line seen before is kept (see
+    /// [`crate::memo`]), so most lines are never folded.
+    pub fn folded(&self) -> &Folded<'a> {
+        self.folded.get_or_init(|| match &self.clean {
+            Cow::Borrowed(clean) => Folded::new(clean),
+            Cow::Owned(clean) => Folded::new(clean).into_owned(),
+        })
     }
 
     /// True when the line holds nothing but white space.
@@ -59,7 +64,7 @@ impl<'a> Line<'a> {
 
 thread_local! {
     /// Lines cleaned lately (see [`crate::memo`]).
-    static CLEANED: std::cell::RefCell<crate::memo::Memo<(), (String, Folded<'static>)>> =
+    static CLEANED: std::cell::RefCell<crate::memo::Memo<(), String>> =
         const { std::cell::RefCell::new(crate::memo::Memo::new()) };
 }
 
