@@ -57,6 +57,9 @@ fn text_of(bytes: &[u8]) -> Result<String, PdfFailure> {
             )
         })?;
     }
+    if let Some(why) = parent_cycle(&doc) {
+        return Err(PdfFailure::new("pdf_unreadable", why));
+    }
     let mut collector = layout::Collector::default();
     if let Err(first) = pdf_extract::output_doc(&doc, &mut collector) {
         // Some files pdf-extract refuses open once rewritten by lopdf.
@@ -100,6 +103,33 @@ fn text_of(bytes: &[u8]) -> Result<String, PdfFailure> {
     Ok(out)
 }
 
+/// A page whose `/Parent` chain comes back on itself: the parser looks
+/// inherited attributes up that chain and would loop until the worker's
+/// time runs out (30 s of a core by default). Found before parsing.
+fn parent_cycle(doc: &Document) -> Option<String> {
+    for (n, page) in doc.get_pages() {
+        let mut seen = std::collections::HashSet::new();
+        let mut at = page;
+        loop {
+            if !seen.insert(at) {
+                return Some(format!(
+                    "the page tree loops: the /Parent chain of page {n} comes back to object {} {}",
+                    at.0, at.1
+                ));
+            }
+            let parent = doc
+                .get_dictionary(at)
+                .and_then(|d| d.get(b"Parent"))
+                .and_then(|p| p.as_reference());
+            match parent {
+                Ok(p) => at = p,
+                Err(_) => break,
+            }
+        }
+    }
+    None
+}
+
 fn load(bytes: &[u8]) -> Result<Document, PdfFailure> {
     match Document::load_mem(bytes) {
         Ok(doc) => Ok(doc),
@@ -113,5 +143,38 @@ fn load(bytes: &[u8]) -> Result<Document, PdfFailure> {
             repaired
                 .ok_or_else(|| PdfFailure::new("pdf_invalid", format!("not a readable PDF: {e}")))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A one-page PDF whose page tree is `pages` (objects 2 and up; the
+    /// page is object 3); the xref is rebuilt on load.
+    fn pdf(pages: &str) -> Document {
+        let bytes = format!(
+            "%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n{pages}\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+        );
+        load(bytes.as_bytes()).expect("loads")
+    }
+
+    #[test]
+    fn a_parent_chain_that_comes_back_is_found() {
+        let two = pdf(
+            "2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 /Parent 4 0 R >>\nendobj\n\
+                       3 0 obj\n<< /Type /Page /Parent 2 0 R >>\nendobj\n\
+                       4 0 obj\n<< /Type /Pages /Kids [2 0 R] /Count 1 /Parent 2 0 R >>\nendobj\n",
+        );
+        assert_eq!(
+            parent_cycle(&two).as_deref(),
+            Some("the page tree loops: the /Parent chain of page 1 comes back to object 2 0")
+        );
+        let sound = pdf(
+            "2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n\
+                         3 0 obj\n<< /Type /Page /Parent 2 0 R >>\nendobj\n",
+        );
+        assert_eq!(sound.get_pages().len(), 1);
+        assert_eq!(parent_cycle(&sound), None);
     }
 }
