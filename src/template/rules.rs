@@ -54,18 +54,35 @@ pub struct Hint {
     /// Compiled when first searched: most forms never need them.
     pub words: Vec<(super::Pattern, usize)>,
     /// All the words, to tell in one pass which ones a line holds.
-    word_set: std::sync::OnceLock<regex::RegexSet>,
+    word_set: std::sync::OnceLock<regex_automata::meta::Regex>,
 }
 
 impl Hint {
     /// Which of the words match somewhere in `text` (by index).
-    pub fn words_in(&self, text: &str) -> regex::SetMatches {
-        self.word_set
-            .get_or_init(|| {
-                regex::RegexSet::new(self.words.iter().map(|(w, _)| w.as_str()))
-                    .expect("each word was checked when the template loaded")
-            })
-            .matches(text)
+    pub fn words_in(&self, text: &str) -> regex_automata::PatternSet {
+        let set = self.word_set.get_or_init(|| {
+            // No prefilter: notes are full of the words' first letters, and
+            // the literal search kept stopping to hand over to the DFA (it
+            // was four fifths of the time).
+            regex_automata::meta::Regex::builder()
+                .configure(
+                    regex_automata::meta::Config::new()
+                        .match_kind(regex_automata::MatchKind::All)
+                        .which_captures(regex_automata::nfa::thompson::WhichCaptures::None)
+                        .auto_prefilter(false),
+                )
+                .build_many(
+                    &self
+                        .words
+                        .iter()
+                        .map(|(w, _)| w.as_str())
+                        .collect::<Vec<_>>(),
+                )
+                .expect("each word was checked when the template loaded")
+        });
+        let mut found = regex_automata::PatternSet::new(set.pattern_len());
+        set.which_overlapping_matches(&regex_automata::Input::new(text), &mut found);
+        found
     }
 }
 

@@ -352,7 +352,7 @@ impl<'v> Validator<'v> {
             // Only the lines that hold the word somewhere are looked at.
             let found = notes.iter().find_map(|(no, text, folded, holds)| {
                 holds
-                    .matched(i)
+                    .contains(regex_automata::PatternID::must(i))
                     .then(|| find_word(word.regex(), text, folded))
                     .flatten()
                     .map(|quote| (*no, quote))
@@ -375,7 +375,7 @@ impl<'v> Validator<'v> {
 
     /// The lines of the hint's notes, each folded once for every word, with
     /// the words each holds.
-    fn notes(&self, hint: &Hint) -> Vec<(usize, &'v str, Folded<'v>, regex::SetMatches)> {
+    fn notes(&self, hint: &Hint) -> Vec<(usize, &'v str, Folded<'v>, regex_automata::PatternSet)> {
         let mut out = Vec::new();
         for r in &hint.look_in {
             let f = &self.t.fields[r.field];
