@@ -165,8 +165,9 @@ pub struct Hit {
     /// `None` when the option has no mark before it.
     pub mark: Option<Mark>,
     pub line: usize,
-    /// The option's label and mark as written.
-    pub raw: String,
+    /// The option's label and mark as written (shared with the copy kept
+    /// for lines seen again, see [`read_options`]).
+    pub raw: std::rc::Rc<str>,
     /// Where the option's label stands in the clean line.
     pub span: (usize, usize),
 }
@@ -232,7 +233,7 @@ fn read_options_now(group: &Field, line: &Line, from: usize, to: usize) -> Optio
             option,
             mark,
             line: line.no,
-            raw: line.clean[raw_start..end].to_string(),
+            raw: line.clean[raw_start..end].into(),
             span: (start, end),
         });
         prev_end = end;
@@ -247,7 +248,7 @@ fn read_options_now(group: &Field, line: &Line, from: usize, to: usize) -> Optio
         let span = line.clean[from..to].trim().to_string();
         for h in out.hits.iter_mut() {
             h.mark = Some(Mark::Unreadable);
-            h.raw = format!("{span} (marks after the labels)");
+            h.raw = format!("{span} (marks after the labels)").into();
         }
         for (i, m) in marks.iter().enumerate() {
             if !used[i] {

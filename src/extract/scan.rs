@@ -537,7 +537,7 @@ impl Scanner<'_> {
                     option: 0,
                     mark: at.map(|m| m.mark),
                     line: line.no,
-                    raw: line.clean[at.map_or(tok.start, |m| m.start)..tok.end].to_string(),
+                    raw: line.clean[at.map_or(tok.start, |m| m.start)..tok.end].into(),
                     span: (tok.start, tok.end),
                 };
                 set_slot(

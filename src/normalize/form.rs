@@ -68,7 +68,7 @@ fn origin(slot: &Slot) -> Origin {
             let deciding: Vec<&str> = hits
                 .iter()
                 .filter(|h| h.mark != Some(Mark::Unchecked))
-                .map(|h| h.raw.as_str())
+                .map(|h| &*h.raw)
                 .collect();
             raw(if deciding.is_empty() {
                 format!("{} box(es), none checked", hits.len())
