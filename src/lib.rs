@@ -88,10 +88,23 @@ pub fn run(config: &Config) -> Result<ExitStatus> {
         match config.mode {
             config::Mode::Extract(format, dialect) => {
                 let mut writer = output::Writer::new(out, format, t, dialect)?;
-                pipeline::run(t, sources, jobs, &config.options, |records| {
-                    progress.document(&records);
-                    records.iter().try_for_each(|r| writer.write(r))
-                })?;
+                if format.renders_in_workers() && jobs > 1 {
+                    // Each worker writes out and frees the records it made
+                    // (1.28 times the speed at -j2). With one job the
+                    // writing stays here, where it overlaps the worker's
+                    // reading of the next documents (1.16 times the speed
+                    // of writing on the worker).
+                    let render = |records| format.render(records);
+                    pipeline::run_with(t, sources, jobs, &config.options, render, |r| {
+                        progress.counted(r.tally);
+                        writer.write_rendered(&r)
+                    })?;
+                } else {
+                    pipeline::run(t, sources, jobs, &config.options, |records| {
+                        progress.document(&records);
+                        records.iter().try_for_each(|r| writer.write(r))
+                    })?;
+                }
                 writer.finish()?;
             }
             config::Mode::Validate { format, all } => {

@@ -207,27 +207,47 @@ pub fn run<E>(
     sources: &[Source],
     jobs: usize,
     opts: &Options,
-    mut sink: impl FnMut(Vec<Record>) -> Result<(), E>,
+    sink: impl FnMut(Vec<Record>) -> Result<(), E>,
+) -> Result<(), E> {
+    run_with(t, sources, jobs, opts, |records| records, sink)
+}
+
+/// [`run`], with `finish` applied to each document's records on the worker
+/// that read it (writing them out, say), and its result handed to `sink`.
+/// What a worker makes is best freed by that worker: memory freed on
+/// another thread goes back to its owner through a slower path, cold.
+pub fn run_with<R: Send, E>(
+    t: &Template,
+    sources: &[Source],
+    jobs: usize,
+    opts: &Options,
+    finish: impl Fn(Vec<Record>) -> R + Sync,
+    mut sink: impl FnMut(R) -> Result<(), E>,
 ) -> Result<(), E> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs.max(1))
         .build()
         .expect("a thread pool");
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Vec<Record>>>(1);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<R>>(1);
+    let finish = &finish;
     std::thread::scope(|scope| {
         scope.spawn(|| t.prepare());
         scope.spawn(move || {
             for chunk in sources.chunks(64 * jobs.max(1)) {
-                let done =
-                    pool.install(|| chunk.par_iter().map(|s| process_with(t, s, opts)).collect());
+                let done = pool.install(|| {
+                    chunk
+                        .par_iter()
+                        .map(|s| finish(process_with(t, s, opts)))
+                        .collect()
+                });
                 if tx.send(done).is_err() {
                     break; // the sink stopped
                 }
             }
         });
         for done in rx {
-            for records in done {
-                sink(records)?;
+            for document in done {
+                sink(document)?;
             }
         }
         Ok(())

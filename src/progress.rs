@@ -70,7 +70,17 @@ impl Progress {
 
     /// One document done.
     pub fn document(&mut self, records: &[Record]) {
-        self.tally.add(records);
+        let mut tally = Tally::default();
+        tally.add(records);
+        self.counted(tally);
+    }
+
+    /// One document done, counted already.
+    pub fn counted(&mut self, tally: Tally) {
+        self.tally.forms += tally.forms;
+        self.tally.complete += tally.complete;
+        self.tally.incomplete += tally.incomplete;
+        self.tally.unreadable += tally.unreadable;
         self.bar.inc(1);
         if self.enabled && !self.shown && self.start.elapsed() > MOMENT {
             self.bar

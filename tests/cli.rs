@@ -26,6 +26,10 @@ fn one_thread_and_four_give_the_same_bytes_in_sorted_order() {
     assert_eq!(one.stdout, four.stdout, "-j1 and -j4 differ");
     let again = formsift(&["extract", "-j4", "fixtures"]);
     assert_eq!(four.stdout, again.stdout, "two runs differ");
+    // With more than one job the workers write the JSON; with one, the
+    // main thread does: the same bytes either way, in both JSON formats.
+    let array = |jobs: &str| formsift(&["extract", jobs, "-f", "json", "fixtures"]).stdout;
+    assert_eq!(array("-j1"), array("-j4"), "-f json: -j1 and -j4 differ");
     let sources: Vec<String> = stdout(&one)
         .lines()
         .map(|l| {

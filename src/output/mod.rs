@@ -25,6 +25,45 @@ pub enum Format {
     Xlsx,
 }
 
+/// A document's records written as JSON on the worker that read it, with
+/// what the progress counts (see [`Writer::write_rendered`]).
+pub struct Rendered {
+    bytes: Vec<u8>,
+    records: usize,
+    pub tally: crate::progress::Tally,
+}
+
+impl Format {
+    /// JSON Lines and JSON can be written by the workers, a document at a
+    /// time, and put together in order by [`Writer::write_rendered`].
+    pub fn renders_in_workers(self) -> bool {
+        matches!(self, Format::Jsonl | Format::Json)
+    }
+
+    /// A document's records in this format (JSON Lines or JSON; records of
+    /// a JSON array are joined by commas here, and the array's own
+    /// brackets and the commas between documents are the writer's).
+    pub fn render(self, records: Vec<Record>) -> Rendered {
+        let mut tally = crate::progress::Tally::default();
+        tally.add(&records);
+        let mut bytes = Vec::with_capacity(8 << 10);
+        for (i, r) in records.iter().enumerate() {
+            if self == Format::Json && i > 0 {
+                bytes.extend_from_slice(b",\n");
+            }
+            json::record(&mut bytes, r, self == Format::Json);
+            if self == Format::Jsonl {
+                bytes.push(b'\n');
+            }
+        }
+        Rendered {
+            bytes,
+            records: records.len(),
+            tally,
+        }
+    }
+}
+
 /// Writes records one at a time in a format.
 pub enum Writer<'t, W: Write> {
     Json {
@@ -79,6 +118,27 @@ impl<'t, W: Write> Writer<'t, W> {
             }
             Writer::Csv(w) => w.write(record),
             Writer::Xlsx(w, _) => w.write(record),
+        }
+    }
+
+    /// Writes the records a worker rendered (JSON Lines or JSON).
+    pub fn write_rendered(&mut self, r: &Rendered) -> std::io::Result<()> {
+        match self {
+            Writer::Json {
+                out, lines, count, ..
+            } => {
+                if r.records == 0 {
+                    return Ok(());
+                }
+                if !*lines {
+                    out.write_all(if *count == 0 { b"[\n" } else { b",\n" })?;
+                }
+                *count += r.records;
+                out.write_all(&r.bytes)
+            }
+            _ => Err(std::io::Error::other(
+                "only JSON is rendered by the workers",
+            )),
         }
     }
 
