@@ -29,7 +29,7 @@ impl PdfFailure {
 /// The start of a PDF file.
 pub fn is_pdf(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(1024)];
-    head.windows(5).any(|w| w == b"%PDF-")
+    memchr::memmem::find(head, b"%PDF-").is_some()
 }
 
 /// The text of a PDF, page after page: positional lines of the page
