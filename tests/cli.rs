@@ -31,7 +31,10 @@ fn one_thread_and_four_give_the_same_bytes_in_sorted_order() {
     let array = |jobs: &str| stdout(&formsift(&["extract", jobs, "-f", "json", "fixtures"]));
     let (a1, a4) = (array("-j1"), array("-j4"));
     let first_difference = a1.lines().zip(a4.lines()).position(|(x, y)| x != y);
-    assert_eq!(first_difference, None, "-f json: -j1 and -j4 differ at this line");
+    assert_eq!(
+        first_difference, None,
+        "-f json: -j1 and -j4 differ at this line"
+    );
     assert_eq!(a1.len(), a4.len(), "-f json: -j1 and -j4 differ in length");
     let sources: Vec<String> = stdout(&one)
         .lines()

@@ -219,7 +219,7 @@ impl Found {
     /// Which revision the labels of lines `from..to` show: the one with
     /// most markers found, or none on a tie or when none is found.
     pub(crate) fn revision(&self, t: &Template, from: usize, to: usize) -> Option<String> {
-        let found: std::collections::HashSet<usize> = self
+        let found: foldhash::HashSet<usize> = self
             .markers
             .iter()
             .filter(|(i, _)| (from..to).contains(i))

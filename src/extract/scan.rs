@@ -9,7 +9,8 @@
 //! A label already used in its row is text, not a label. Whatever no field
 //! takes is kept in `unplaced` with its line number.
 
-use std::collections::HashSet;
+// Small sets of field ids: foldhash, not SipHash (a few are made per line).
+use foldhash::HashSet;
 
 use super::marks;
 use super::{Entry, LabelAt, Note, RawForm, Slot};
@@ -101,7 +102,7 @@ pub(super) fn scan(
         ctx: None,
         pending: Pending::None,
         carry: None,
-        entry_keys: HashSet::new(),
+        entry_keys: HashSet::default(),
         line_taken: vec![false; t.fields.len()],
     };
     let mut title_seen = !titled;
@@ -330,11 +331,11 @@ impl Scanner<'_> {
         let mut out: Vec<Tok> = Vec::new();
         let mut line_row: Option<usize> = None;
         let mut line_entry: Option<(FieldId, usize)> = None;
-        let mut heads_here: HashSet<(FieldId, u32)> = HashSet::new();
+        let mut heads_here: HashSet<(FieldId, u32)> = HashSet::default();
         // Labels used earlier on this line: top-level fields by flag, list
         // fields by (field, entry).
         let mut taken_here: Vec<FieldId> = Vec::new();
-        let mut taken_in_entries: HashSet<(FieldId, usize)> = HashSet::new();
+        let mut taken_in_entries: HashSet<(FieldId, usize)> = HashSet::default();
         // For each label, the row of the next label only one field prints.
         let mut next_unique: Vec<Option<usize>> = vec![None; spans.len()];
         for i in (0..spans.len().saturating_sub(1)).rev() {

@@ -4,7 +4,7 @@
 //! the state of a group whose marks were lost fails, since such an export
 //! cannot be shown complete.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use serde_json::{Map, Value};
 
@@ -44,7 +44,7 @@ pub fn validate(
         found,
         lacks,
         out: Vec::new(),
-        unknown_reported: HashSet::new(),
+        unknown_reported: HashSet::default(),
     };
     for rule in &t.rules {
         v.rule(rule);
@@ -341,7 +341,7 @@ impl<'v> Validator<'v> {
             _ => Vec::new(),
         };
         let group = &self.t.fields[hint.group];
-        let mut warned: HashSet<usize> = HashSet::new();
+        let mut warned: HashSet<usize> = HashSet::default();
         let mut notes = None;
         for (i, (word, option)) in hint.words.iter().enumerate() {
             let code = &group.options[*option].code;
