@@ -11,7 +11,8 @@ use crate::template::{Field, FieldId, Kind, Template};
 /// found on the way.
 pub fn fields(t: &Template, raw: &RawForm) -> (Map<String, Value>, Vec<Issue>) {
     let mut issues = Vec::new();
-    let mut out = Map::new();
+    // Sized once: a map that grows is hashed again at every doubling.
+    let mut out = Map::with_capacity(t.top.len());
     for &id in &t.top {
         let field = &t.fields[id];
         let value = match field.kind {
@@ -27,7 +28,7 @@ pub fn fields(t: &Template, raw: &RawForm) -> (Map<String, Value>, Vec<Issue>) {
 /// Blocks give their first and last line; checkbox groups the boxes that
 /// decided them (checked or unreadable ones).
 pub fn provenance(t: &Template, raw: &RawForm) -> Provenance {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(t.top.len() + 4 * raw.entries.len());
     for &id in &t.top {
         if let Some(slot) = &raw.slots[id] {
             out.push((t.fields[id].key.clone(), origin(slot)));
@@ -109,7 +110,7 @@ fn list(t: &Template, id: FieldId, raw: &RawForm, issues: &mut Vec<Issue>) -> Va
         .iter()
         .filter(|e| e.list == id)
         .map(|e| {
-            let mut obj = Map::new();
+            let mut obj = Map::with_capacity(t.fields[id].children.len() + 2);
             obj.insert("numero".into(), Value::from(e.number));
             for &child in &t.fields[id].children {
                 let field = &t.fields[child];
