@@ -195,15 +195,26 @@ thread_local! {
 
 /// Reads the options of `group` in `line.clean[from..to]`.
 pub(crate) fn read_options(group: &Field, line: &Line, from: usize, to: usize) -> Options {
-    let key = (group.option_search.id(), from, to);
-    let mut read = READ.with_borrow_mut(|memo| {
-        memo.get(key, &line.clean, || read_options_now(group, line, from, to))
-            .clone()
-    });
+    let mut read = with_options(group, line, from, to, Options::clone);
     for hit in &mut read.hits {
         hit.line = line.no;
     }
     read
+}
+
+/// [`read_options`] handed to `f` where it is kept: the hits' line is the
+/// line where the text was first read.
+pub(crate) fn with_options<R>(
+    group: &Field,
+    line: &Line,
+    from: usize,
+    to: usize,
+    f: impl FnOnce(&Options) -> R,
+) -> R {
+    let key = (group.option_search.id(), from, to);
+    READ.with_borrow_mut(|memo| {
+        f(memo.get(key, &line.clean, || read_options_now(group, line, from, to)))
+    })
 }
 
 fn read_options_now(group: &Field, line: &Line, from: usize, to: usize) -> Options {

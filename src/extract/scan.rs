@@ -635,37 +635,43 @@ impl Scanner<'_> {
     /// Reads options of a group from `line.clean[from..to]`; false when
     /// there is none.
     fn group_line(&mut self, place: Place, line: &Line, from: usize, to: usize) -> bool {
-        let group = &self.t.fields[place.0];
-        let read = marks::read_options(group, line, from, to);
-        if read.hits.is_empty() {
-            return false;
-        }
-        for &(s, e) in &read.taken {
-            self.form.account(line.no, &line.clean[s..e]);
-        }
-        for text in read.leftover {
-            self.unplace(line.no, &text);
-        }
-        if let Some(tail) = read.tail {
-            if line.wraps {
-                // "☐ Encerramento de" + "Atividades" on the next line.
-                self.carry = Some((line.no, tail));
-            } else {
-                self.unplace(line.no, &tail);
+        let t = self.t;
+        // Read where it is kept (no copy of the reading but its hits).
+        marks::with_options(&t.fields[place.0], line, from, to, |read| {
+            if read.hits.is_empty() {
+                return false;
             }
-        }
-        match slot_mut(&mut self.form, place) {
-            Some(Slot::Options { hits, .. }) => hits.extend(read.hits),
-            _ => set_slot(
-                &mut self.form,
-                place,
-                Slot::Options {
-                    line: line.no,
-                    hits: read.hits,
-                },
-            ),
-        }
-        true
+            for &(s, e) in &read.taken {
+                self.form.account(line.no, &line.clean[s..e]);
+            }
+            for text in &read.leftover {
+                self.unplace(line.no, text);
+            }
+            if let Some(tail) = &read.tail {
+                if line.wraps {
+                    // "☐ Encerramento de" + "Atividades" on the next line.
+                    self.carry = Some((line.no, tail.clone()));
+                } else {
+                    self.unplace(line.no, tail);
+                }
+            }
+            let hits = read.hits.iter().map(|h| marks::Hit {
+                line: line.no,
+                ..h.clone()
+            });
+            match slot_mut(&mut self.form, place) {
+                Some(Slot::Options { hits: had, .. }) => had.extend(hits),
+                _ => set_slot(
+                    &mut self.form,
+                    place,
+                    Slot::Options {
+                        line: line.no,
+                        hits: hits.collect(),
+                    },
+                ),
+            }
+            true
+        })
     }
 
     /// Pairs the cells of a line with labels that had no value.
