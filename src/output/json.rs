@@ -48,24 +48,24 @@ enum Open {
 impl Json<'_> {
     fn record(&mut self, r: &Record) {
         let mut o = self.begin(b'{');
-        self.key(&mut o, "source");
+        self.name(&mut o, "source");
         string(self.out, &r.source);
-        self.key(&mut o, "form_index");
+        self.name(&mut o, "form_index");
         self.option(r.form_index, |w, n| w.uint(n as u64));
-        self.key(&mut o, "template");
+        self.name(&mut o, "template");
         string(self.out, &r.template);
-        self.key(&mut o, "revision");
+        self.name(&mut o, "revision");
         self.option(r.revision.as_deref(), |w, s| string(w.out, s));
-        self.key(&mut o, "complete");
+        self.name(&mut o, "complete");
         self.bool(r.complete);
-        self.key(&mut o, "fields");
+        self.name(&mut o, "fields");
         self.option(r.fields.as_ref(), |w, m| w.object(m));
-        self.key(&mut o, "issues");
+        self.name(&mut o, "issues");
         self.array(&r.issues, |w, i| w.issue(i));
-        self.key(&mut o, "unplaced");
+        self.name(&mut o, "unplaced");
         self.array(&r.unplaced, |w, u| w.unplaced(u));
         if let Some(p) = &r.provenance {
-            self.key(&mut o, "provenance");
+            self.name(&mut o, "provenance");
             let mut po = self.begin(b'{');
             for (key, origin) in &p.0 {
                 self.key(&mut po, key);
@@ -74,7 +74,7 @@ impl Json<'_> {
             self.end(po, b'}');
         }
         if let Some(e) = &r.error {
-            self.key(&mut o, "error");
+            self.name(&mut o, "error");
             self.failure(e);
         }
         self.end(o, b'}');
@@ -82,7 +82,7 @@ impl Json<'_> {
 
     fn issue(&mut self, i: &Issue) {
         let mut o = self.begin(b'{');
-        self.key(&mut o, "severity");
+        self.name(&mut o, "severity");
         string(
             self.out,
             match i.severity {
@@ -90,36 +90,36 @@ impl Json<'_> {
                 Severity::Warning => "warning",
             },
         );
-        self.key(&mut o, "field");
+        self.name(&mut o, "field");
         self.option(i.field.as_deref(), |w, s| string(w.out, s));
-        self.key(&mut o, "code");
+        self.name(&mut o, "code");
         string(self.out, &i.code);
-        self.key(&mut o, "message");
+        self.name(&mut o, "message");
         string(self.out, &i.message);
-        self.key(&mut o, "line");
+        self.name(&mut o, "line");
         self.option(i.line, |w, n| w.uint(n as u64));
         self.end(o, b'}');
     }
 
     fn unplaced(&mut self, u: &Unplaced) {
         let mut o = self.begin(b'{');
-        self.key(&mut o, "line");
+        self.name(&mut o, "line");
         self.uint(u.line as u64);
-        self.key(&mut o, "text");
+        self.name(&mut o, "text");
         string(self.out, &u.text);
         self.end(o, b'}');
     }
 
     fn origin(&mut self, origin: &Origin) {
         let mut o = self.begin(b'{');
-        self.key(&mut o, "line");
+        self.name(&mut o, "line");
         self.uint(origin.line as u64);
         if let Some(n) = origin.last_line {
-            self.key(&mut o, "last_line");
+            self.name(&mut o, "last_line");
             self.uint(n as u64);
         }
         if let Some(raw) = &origin.raw {
-            self.key(&mut o, "raw");
+            self.name(&mut o, "raw");
             string(self.out, raw);
         }
         self.end(o, b'}');
@@ -127,9 +127,9 @@ impl Json<'_> {
 
     fn failure(&mut self, f: &Failure) {
         let mut o = self.begin(b'{');
-        self.key(&mut o, "code");
+        self.name(&mut o, "code");
         string(self.out, &f.code);
-        self.key(&mut o, "message");
+        self.name(&mut o, "message");
         string(self.out, &f.message);
         self.end(o, b'}');
     }
@@ -226,6 +226,16 @@ impl Json<'_> {
         string(self.out, key);
         self.out
             .extend_from_slice(if self.pretty { b": " } else { b":" });
+    }
+
+    /// A key of the record's own shape: plain ASCII, written as it is.
+    fn name(&mut self, open: &mut Open, key: &'static str) {
+        debug_assert!(first_escape(key.as_bytes()).is_none());
+        self.element(open);
+        self.out.push(b'"');
+        self.out.extend_from_slice(key.as_bytes());
+        self.out
+            .extend_from_slice(if self.pretty { b"\": " } else { b"\":" });
     }
 
     fn newline(&mut self) {
