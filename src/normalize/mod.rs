@@ -114,7 +114,7 @@ pub(crate) fn push_padded(out: &mut String, n: u32, width: usize) {
         n /= 10;
     }
     let start = at.min(digits.len() - width.min(digits.len()));
-    out.push_str(std::str::from_utf8(&digits[start..]).expect("ASCII digits"));
+    out.extend(digits[start..].iter().map(|&d| char::from(d)));
 }
 
 fn num(s: &str) -> u32 {
