@@ -91,34 +91,22 @@ fn web_stamp(mut c: Cursor<'_>) -> Option<Stamp<'_>> {
 
 /// `D/MO/Y,?\s+H:MI(:S)?]` after the `[`.
 fn ios_stamp(mut c: Cursor<'_>) -> Option<Stamp<'_>> {
-    let date = c.date()?;
-    c.eat(b',');
-    if c.spaces() == 0 {
-        return None;
-    }
+    let date = c.date_and_spaces()?;
     let time = c.time()?;
     c.eat(b']').then_some((time, date, c.at))
 }
 
 /// `D/MO/Y,?\s+H:MI\s+-\s+` (the author needs one space after the dash).
 fn android_stamp(mut c: Cursor<'_>) -> Option<Stamp<'_>> {
-    let date = c.date()?;
-    c.eat(b',');
-    if c.spaces() == 0 {
-        return None;
-    }
-    let h = c.digits(1, 2)?;
-    if !c.eat(b':') {
-        return None;
-    }
-    let mi = c.digits(2, 2)?;
+    let date = c.date_and_spaces()?;
+    let time = c.time().filter(|(_, _, seconds)| seconds.is_none())?;
     if c.spaces() == 0 || !c.eat(b'-') {
         return None;
     }
     // `\s+` then the author: the first space is the dash's, any more may
     // be the author's own (it is trimmed).
     let first = c.s[c.at..].chars().next().filter(|ch| ch.is_whitespace())?;
-    Some(((h, mi, None), date, c.at + first.len_utf8()))
+    Some((time, date, c.at + first.len_utf8()))
 }
 
 #[derive(Clone)]
@@ -173,6 +161,13 @@ impl<'a> Cursor<'a> {
             None
         };
         Some((h, mi, s))
+    }
+
+    /// `D/MO/Y,?\s+`: the date of the iOS and Android shapes.
+    fn date_and_spaces(&mut self) -> Option<(&'a str, &'a str, &'a str)> {
+        let date = self.date()?;
+        self.eat(b',');
+        (self.spaces() > 0).then_some(date)
     }
 
     /// `D/MO/Y`.
