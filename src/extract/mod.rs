@@ -211,7 +211,7 @@ impl Found {
         }
     }
 
-    /// The labels found in line `i`: `(start, end, label)`.
+    /// The labels found in line `i`.
     pub(crate) fn labels(&self, i: usize) -> &[LabelAt] {
         &self.labels[self.first[i]..self.first[i + 1]]
     }

@@ -858,6 +858,7 @@ fn strip_ignored(
 ) -> (String, Vec<String>) {
     let mut covered: Vec<(usize, usize)> = Vec::new();
     for re in &def.ignore {
+        // Folded at the first pattern (most blocks have none).
         let folded = line.folded();
         for m in re.find_iter(&folded.text) {
             let (s, e) = (folded.to_clean(m.start()), folded.end_to_clean(m.end()));

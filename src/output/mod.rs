@@ -51,10 +51,7 @@ impl Format {
             if self == Format::Json && i > 0 {
                 bytes.extend_from_slice(b",\n");
             }
-            json::record(&mut bytes, r, self == Format::Json);
-            if self == Format::Jsonl {
-                bytes.push(b'\n');
-            }
+            push_json(&mut bytes, r, self == Format::Jsonl);
         }
         Rendered {
             bytes,
@@ -62,6 +59,33 @@ impl Format {
             tally,
         }
     }
+}
+
+/// One record as JSON: a line of JSON Lines, or pretty for a JSON array.
+fn push_json(bytes: &mut Vec<u8>, record: &Record, lines: bool) {
+    json::record(bytes, record, !lines);
+    if lines {
+        bytes.push(b'\n');
+    }
+}
+
+/// Writes `records` records already in JSON, after the bracket or comma
+/// of a JSON array that comes before them.
+fn put_json<W: Write>(
+    out: &mut W,
+    lines: bool,
+    count: &mut usize,
+    bytes: &[u8],
+    records: usize,
+) -> std::io::Result<()> {
+    if records == 0 {
+        return Ok(());
+    }
+    if !lines {
+        out.write_all(if *count == 0 { b"[\n" } else { b",\n" })?;
+    }
+    *count += records;
+    out.write_all(bytes)
 }
 
 /// Writes records one at a time in a format.
@@ -106,15 +130,8 @@ impl<'t, W: Write> Writer<'t, W> {
                 buf,
             } => {
                 buf.clear();
-                if !*lines {
-                    buf.extend_from_slice(if *count == 0 { b"[\n" } else { b",\n" });
-                }
-                json::record(buf, record, !*lines);
-                if *lines {
-                    buf.push(b'\n');
-                }
-                *count += 1;
-                out.write_all(buf)
+                push_json(buf, record, *lines);
+                put_json(out, *lines, count, buf, 1)
             }
             Writer::Csv(w) => w.write(record),
             Writer::Xlsx(w, _) => w.write(record),
@@ -126,16 +143,7 @@ impl<'t, W: Write> Writer<'t, W> {
         match self {
             Writer::Json {
                 out, lines, count, ..
-            } => {
-                if r.records == 0 {
-                    return Ok(());
-                }
-                if !*lines {
-                    out.write_all(if *count == 0 { b"[\n" } else { b",\n" })?;
-                }
-                *count += r.records;
-                out.write_all(&r.bytes)
-            }
+            } => put_json(out, *lines, count, &r.bytes, r.records),
             _ => Err(std::io::Error::other(
                 "only JSON is rendered by the workers",
             )),
