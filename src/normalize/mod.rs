@@ -158,26 +158,24 @@ const MONTHS: [&str; 12] = [
 /// ```
 pub fn period(raw: &str) -> Result<String, Invalid> {
     let s = raw.trim();
+    let bad = || Invalid::new("invalid_period", format!("period {s:?}: not mm/yyyy"));
+    let month_of = |month: u32, y: &str| {
+        (1..=12).contains(&month).then(|| {
+            let mut out = String::with_capacity(8);
+            push_padded(&mut out, year(y), 4);
+            out.push('-');
+            push_padded(&mut out, month, 2);
+            out
+        })
+    };
     let b = s.as_bytes();
     if b.len() == 7 && b[2] == b'/' && b[..2].iter().chain(&b[3..]).all(u8::is_ascii_digit) {
         // mm/yyyy, most periods, read without the regexes.
-        let month = num(&s[..2]);
-        if !(1..=12).contains(&month) {
-            return Err(Invalid::new(
-                "invalid_period",
-                format!("period {s:?}: not mm/yyyy"),
-            ));
-        }
-        let mut out = String::with_capacity(8);
-        push_padded(&mut out, year(&s[3..]), 4);
-        out.push('-');
-        push_padded(&mut out, month, 2);
-        return Ok(out);
+        return month_of(num(&s[..2]), &s[3..]).ok_or_else(bad);
     }
     if DATE.is_match(s) || ISO_DATE.is_match(s) {
         return date(s).map_err(|e| Invalid::new("invalid_period", e.message));
     }
-    let bad = || Invalid::new("invalid_period", format!("period {s:?}: not mm/yyyy"));
     let c = PERIOD.captures(s).ok_or_else(bad)?;
     let month = match c[1].parse::<u32>() {
         Ok(m) => m,
@@ -190,10 +188,7 @@ pub fn period(raw: &str) -> Result<String, Invalid> {
             at as u32 + 1
         }
     };
-    if !(1..=12).contains(&month) {
-        return Err(bad());
-    }
-    Ok(format!("{:04}-{month:02}", year(&c[2])))
+    month_of(month, &c[2]).ok_or_else(bad)
 }
 
 static MONEY_BR: LazyLock<Regex> = LazyLock::new(|| {
