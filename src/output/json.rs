@@ -296,12 +296,21 @@ fn first_escape(b: &[u8]) -> Option<usize> {
         }
         at += 8;
     }
-    // The last bytes, padded with spaces (which need no escape).
     let tail = chunks.remainder();
-    let mut padded = [b' '; 8];
-    padded[..tail.len()].copy_from_slice(tail);
-    let found = flags(u64::from_le_bytes(padded));
-    (found != 0).then(|| at + found.trailing_zeros() as usize / 8)
+    if tail.is_empty() {
+        return None;
+    }
+    if b.len() < 8 {
+        return tail
+            .iter()
+            .position(|&c| c < 0x20 || c == b'"' || c == b'\\');
+    }
+    // The last eight bytes, the first of which were looked at already and
+    // need no escape (so no borrow comes from them): their flags are
+    // dropped.
+    let last = u64::from_le_bytes(b[b.len() - 8..].try_into().expect("eight bytes"));
+    let found = flags(last) & (u64::MAX << (8 * (8 - tail.len())));
+    (found != 0).then(|| b.len() - 8 + found.trailing_zeros() as usize / 8)
 }
 
 #[cfg(test)]
