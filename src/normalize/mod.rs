@@ -94,12 +94,18 @@ pub(crate) fn ymd(d: &str, m: &str, y: &str) -> Option<String> {
 /// `YYYY-MM-DD`, as `format!("{y:04}-{m:02}-{d:02}")` writes it, without
 /// the formatting machinery (every date of every form comes through here).
 pub(crate) fn iso_date(y: u32, m: u32, d: u32) -> String {
+    let mut out = iso_month(y, m);
+    out.push('-');
+    push_padded(&mut out, d, 2);
+    out
+}
+
+/// `YYYY-MM`, the same way.
+fn iso_month(y: u32, m: u32) -> String {
     let mut out = String::with_capacity(16);
     push_padded(&mut out, y, 4);
     out.push('-');
     push_padded(&mut out, m, 2);
-    out.push('-');
-    push_padded(&mut out, d, 2);
     out
 }
 
@@ -159,15 +165,8 @@ const MONTHS: [&str; 12] = [
 pub fn period(raw: &str) -> Result<String, Invalid> {
     let s = raw.trim();
     let bad = || Invalid::new("invalid_period", format!("period {s:?}: not mm/yyyy"));
-    let month_of = |month: u32, y: &str| {
-        (1..=12).contains(&month).then(|| {
-            let mut out = String::with_capacity(8);
-            push_padded(&mut out, year(y), 4);
-            out.push('-');
-            push_padded(&mut out, month, 2);
-            out
-        })
-    };
+    let month_of =
+        |month: u32, y: &str| (1..=12).contains(&month).then(|| iso_month(year(y), month));
     let b = s.as_bytes();
     if b.len() == 7 && b[2] == b'/' && b[..2].iter().chain(&b[3..]).all(u8::is_ascii_digit) {
         // mm/yyyy, most periods, read without the regexes.
