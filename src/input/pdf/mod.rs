@@ -4,6 +4,7 @@
 //! [`worker`]), since a PDF can crash, hang or exhaust memory inside a parser.
 
 mod acroform;
+mod content;
 mod layout;
 mod repair;
 pub mod worker;
@@ -61,7 +62,7 @@ fn text_of(bytes: &[u8]) -> Result<String, PdfFailure> {
         return Err(PdfFailure::new("pdf_unreadable", why));
     }
     let mut collector = layout::Collector::default();
-    if let Err(first) = pdf_extract::output_doc(&doc, &mut collector) {
+    if let Err(first) = read_pages(&doc, &mut collector) {
         // Some files pdf-extract refuses open once rewritten by lopdf.
         let mut rewritten = Vec::new();
         let retried = doc
@@ -70,7 +71,7 @@ fn text_of(bytes: &[u8]) -> Result<String, PdfFailure> {
             .and_then(|_| Document::load_mem(&rewritten).ok())
             .map(|again| {
                 collector = layout::Collector::default();
-                pdf_extract::output_doc(&again, &mut collector)
+                read_pages(&again, &mut collector)
             });
         if !matches!(retried, Some(Ok(()))) {
             return Err(PdfFailure::new(
@@ -101,6 +102,15 @@ fn text_of(bytes: &[u8]) -> Result<String, PdfFailure> {
         out.push('\n');
     }
     Ok(out)
+}
+
+/// The glyphs of every page, content streams read by [`content`] where it
+/// can.
+fn read_pages(
+    doc: &Document,
+    collector: &mut layout::Collector,
+) -> Result<(), pdf_extract::OutputError> {
+    pdf_extract::output_doc_with(doc, collector, Some(content::operations))
 }
 
 /// A page whose `/Parent` chain comes back on itself: the parser looks
