@@ -288,7 +288,7 @@ impl Scanner<'_> {
             .as_ref()
             .expect("signature has a pattern");
         if whole
-            && pattern.is_match(text)
+            && pattern.regex().is_match(text)
             && self
                 .form
                 .unplaced

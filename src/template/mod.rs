@@ -90,7 +90,8 @@ pub(crate) struct Field {
     /// Every option pattern, searched in one pass over a line.
     pub option_search: Multi,
     pub options_from: Option<FieldId>,
-    pub pattern: Option<Regex>,
+    /// A signature's pattern, as written (compiled on first use).
+    pub pattern: Option<Pattern>,
     /// For lists: entries the spreadsheet columns have room for.
     pub max: u32,
     /// For lists: the prefix of the spreadsheet columns.
@@ -180,6 +181,9 @@ impl Template {
         for f in self.fields.iter().filter(|f| f.is_group()) {
             f.option_search.prepare();
         }
+        for p in self.fields.iter().filter_map(|f| f.pattern.as_ref()) {
+            p.regex();
+        }
     }
 
     /// Top-level field keys in output order.
@@ -226,6 +230,22 @@ pub(crate) fn lazy_pattern(rule: &str, src: &str) -> std::result::Result<Pattern
         })?;
     Ok(Pattern {
         source,
+        compiled: std::sync::OnceLock::new(),
+    })
+}
+
+/// Checks a regex used as written (no folding, case as given) without
+/// compiling it: a name pattern of Unicode classes takes milliseconds to
+/// compile, on the path of every run.
+fn checked_regex(rule: &str, src: &str) -> std::result::Result<Pattern, String> {
+    regex_syntax::Parser::new().parse(src).map_err(|e| {
+        format!(
+            "{rule}: bad pattern {src:?}: {}",
+            first_line(&e.to_string())
+        )
+    })?;
+    Ok(Pattern {
+        source: src.to_string(),
         compiled: std::sync::OnceLock::new(),
     })
 }
@@ -464,10 +484,7 @@ fn compile_field(
         options,
         options_from: None,
         pattern: match &fs.pattern {
-            Some(p) => Some(
-                Regex::new(p)
-                    .map_err(|e| format!("{rule} pattern: {}", first_line(&e.to_string())))?,
-            ),
+            Some(p) => Some(checked_regex(&format!("{rule} pattern"), p)?),
             None => None,
         },
         max: fs.max.unwrap_or(5),
@@ -593,6 +610,25 @@ mod tests {
             e.contains("template t.toml: field `cpf` label: bad pattern"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn refuses_a_bad_signature_pattern_before_it_is_compiled() {
+        let e =
+            err("name='x'\ntitle='x'\n[[field]]\nkey='sig'\ntype='signature'\npattern='^\\p{Lu'\n");
+        assert!(
+            e.contains(
+                "template t.toml: field `sig` pattern: bad pattern \"^\\\\p{Lu\": \
+                 error: incomplete escape sequence"
+            ),
+            "{e}"
+        );
+        let t = Template::load("processo-retencao").unwrap();
+        let sig = &t.fields[t.signature.unwrap()];
+        let pattern = sig.pattern.as_ref().unwrap();
+        assert!(pattern.compiled.get().is_none(), "compiled on first use");
+        assert!(pattern.regex().is_match("Maria Luiza de Souza"));
+        assert!(!pattern.regex().is_match("ok 123"));
     }
 
     #[test]
