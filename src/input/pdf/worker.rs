@@ -137,7 +137,7 @@ impl Worker {
         let mut err_pipe = child.stderr.take().expect("piped");
         let (tx, answers) = mpsc::channel();
         std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
+            for line in BufReader::with_capacity(1 << 16, stdout).lines() {
                 let Ok(line) = line else { break };
                 if tx.send(line).is_err() {
                     break;
@@ -270,8 +270,10 @@ pub fn serve(memory_mb: u64) -> std::io::Result<()> {
                 ))
             }
         };
-        serde_json::to_writer(&mut output, &answer)?;
-        output.write_all(b"\n")?;
+        // One write for the whole answer, not one per KB of stdout's buffer.
+        let mut line = serde_json::to_vec(&answer)?;
+        line.push(b'\n');
+        output.write_all(&line)?;
         output.flush()?;
     }
 }
