@@ -19,7 +19,8 @@ use std::fmt;
 use std::str;
 use std::fs::File;
 use std::slice::Iter;
-use std::collections::HashMap;
+// formsift: maps keyed by character codes hash with foldhash, not SipHash.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 use std::collections::hash_map::Entry;
 use std::rc::Rc;
 use std::marker::PhantomData;
@@ -451,7 +452,7 @@ impl<'a> PdfSimpleFont<'a> {
 
         let mut unicode_map = match unicode_map {
             Some(mut unicode_map) => {
-                unicode_map.extend(get_unicode_map(doc, font).unwrap_or(HashMap::new()));
+                unicode_map.extend(get_unicode_map(doc, font).unwrap_or(HashMap::default()));
                 Some(unicode_map)
             }
             None => {
@@ -563,7 +564,7 @@ impl<'a> PdfSimpleFont<'a> {
             _ => { panic!() }
         }
 
-        let mut width_map = HashMap::new();
+        let mut width_map = HashMap::default();
         /* "Ordinarily, a font dictionary that refers to one of the standard fonts
             should omit the FirstChar, LastChar, Widths, and FontDescriptor entries.
             However, it is permissible to override a standard font by including these
@@ -750,7 +751,7 @@ impl<'a> PdfType3Font<'a> {
         let last_char: i64 = get(doc, font, b"LastChar");
         let widths: Vec<f64> = get(doc, font, b"Widths");
 
-        let mut width_map = HashMap::new();
+        let mut width_map = HashMap::default();
 
         let mut i = 0;
         dlog!("first_char {:?}, last_char: {:?}, widths: {} {:?}", first_char, last_char, widths.len(), widths);
@@ -923,37 +924,7 @@ fn get_unicode_map<'a>(doc: &'a Document, font: &'a Dictionary) -> Option<HashMa
     let mut unicode_map = None;
     match to_unicode {
         Some(&Object::Stream(ref stream)) => {
-            let contents = get_contents(stream);
-            dlog!("Stream: {}", String::from_utf8(contents.clone()).unwrap());
-
-            let cmap = adobe_cmap_parser::get_unicode_map(&contents).unwrap();
-            let mut unicode = HashMap::new();
-            // "It must use the beginbfchar, endbfchar, beginbfrange, and endbfrange operators to
-            // define the mapping from character codes to Unicode character sequences expressed in
-            // UTF-16BE encoding."
-            for (&k, v) in cmap.iter() {
-                let mut be: Vec<u16> = Vec::new();
-                let mut i = 0;
-                assert!(v.len() % 2 == 0);
-                while i < v.len() {
-                    be.push(((v[i] as u16) << 8) | v[i+1] as u16);
-                    i += 2;
-                }
-                match &be[..] {
-                    [0xd800 ..= 0xdfff] => {
-                        // this range is not specified as not being encoded
-                        // we ignore them so we don't an error from from_utt16
-                        continue;
-                    }
-                    _ => {}
-                }
-                let s = String::from_utf16(&be).unwrap();
-
-                unicode.insert(k, s);
-            }
-            unicode_map = Some(unicode);
-
-            dlog!("map: {:?}", unicode_map);
+            unicode_map = Some(kept_unicode_map(stream));
         }
         None => { }
         Some(&Object::Name(ref name)) => {
@@ -965,6 +936,63 @@ fn get_unicode_map<'a>(doc: &'a Document, font: &'a Dictionary) -> Option<HashMa
         _ => { panic!("unsupported cmap {:?}", to_unicode)}
     }
     unicode_map
+}
+
+/// formsift: ToUnicode maps already read, kept per thread and keyed by the
+/// stream as stored (its bytes and filters): a Word export gives every page
+/// its own copy of the same map, and reading one means inflating it,
+/// parsing the CMap and decoding UTF-16.
+fn kept_unicode_map(stream: &Stream) -> HashMap<u32, String> {
+    thread_local! {
+        static KEPT: std::cell::RefCell<HashMap<(Vec<u8>, String), HashMap<u32, String>>> =
+            std::cell::RefCell::new(HashMap::default());
+    }
+    let filters = format!("{:?}", (stream.dict.get(b"Filter").ok(), stream.dict.get(b"DecodeParms").ok()));
+    let key = (stream.content.clone(), filters);
+    if let Some(map) = KEPT.with(|k| k.borrow().get(&key).cloned()) {
+        return map;
+    }
+    let map = read_unicode_map(stream);
+    KEPT.with(|k| {
+        let mut k = k.borrow_mut();
+        if k.len() >= 64 {
+            k.clear();
+        }
+        k.insert(key, map.clone());
+    });
+    map
+}
+
+fn read_unicode_map(stream: &Stream) -> HashMap<u32, String> {
+    let contents = get_contents(stream);
+    dlog!("Stream: {}", String::from_utf8(contents.clone()).unwrap());
+
+    let cmap = adobe_cmap_parser::get_unicode_map(&contents).unwrap();
+    let mut unicode = HashMap::default();
+    // "It must use the beginbfchar, endbfchar, beginbfrange, and endbfrange operators to
+    // define the mapping from character codes to Unicode character sequences expressed in
+    // UTF-16BE encoding."
+    for (&k, v) in cmap.iter() {
+        let mut be: Vec<u16> = Vec::new();
+        let mut i = 0;
+        assert!(v.len() % 2 == 0);
+        while i < v.len() {
+            be.push(((v[i] as u16) << 8) | v[i+1] as u16);
+            i += 2;
+        }
+        match &be[..] {
+            [0xd800 ..= 0xdfff] => {
+                // this range is not specified as not being encoded
+                // we ignore them so we don't an error from from_utt16
+                continue;
+            }
+            _ => {}
+        }
+        let s = String::from_utf16(&be).unwrap();
+
+        unicode.insert(k, s);
+    }
+    unicode
 }
 
 
@@ -1009,7 +1037,7 @@ impl<'a> PdfCIDFont<'a> {
         let default_width = get::<Option<i64>>(doc, ciddict, b"DW").unwrap_or(1000);
         let w: Option<Vec<&Object>> = get(doc, ciddict, b"W");
         dlog!("widths {:?}", w);
-        let mut widths = HashMap::new();
+        let mut widths = HashMap::default();
         let mut i = 0;
         if let Some(w) = w {
             while i < w.len() {
@@ -1580,7 +1608,7 @@ struct Processor<'a> {
 
 impl<'a> Processor<'a> {
     fn new() -> Processor<'a> {
-        Processor { font_table: HashMap::new(), reader: None, _none: PhantomData }
+        Processor { font_table: HashMap::default(), reader: None, _none: PhantomData }
     }
 
     fn process_stream(&mut self, doc: &'a Document, content: Vec<u8>, resources: &'a Dictionary, media_box: &MediaBox, output: &mut dyn OutputDev, page_num: u32) -> Result<(), OutputError> {
