@@ -18,11 +18,28 @@ pub struct Glyph {
     pub text: String,
 }
 
-/// Collects the glyphs of every page.
+/// Lays out each page as it ends: its glyphs, and the glyphs of form
+/// fields drawn on it, become rows, and the glyphs' memory serves the next
+/// page.
 #[derive(Default)]
 pub struct Collector {
-    pub pages: Vec<Vec<Glyph>>,
+    /// The rows of each page read so far.
+    pub pages: Vec<Vec<Row>>,
+    /// Glyphs to add to pages: (1-based page, glyph).
+    extra: Vec<(usize, Glyph)>,
+    glyphs: Vec<Glyph>,
     page_height: f64,
+}
+
+impl Collector {
+    /// A collector that adds `extra` glyphs to their pages (1-based: the
+    /// first page read is 1).
+    pub fn new(extra: Vec<(usize, Glyph)>) -> Self {
+        Collector {
+            extra,
+            ..Default::default()
+        }
+    }
 }
 
 impl OutputDev for Collector {
@@ -33,10 +50,15 @@ impl OutputDev for Collector {
         _art: Option<(f64, f64, f64, f64)>,
     ) -> Result<(), OutputError> {
         self.page_height = media.ury - media.lly;
-        self.pages.push(Vec::new());
+        self.glyphs.clear();
         Ok(())
     }
     fn end_page(&mut self) -> Result<(), OutputError> {
+        let n = self.pages.len() + 1;
+        let extra = self.extra.iter().filter(|(p, _)| *p == n);
+        self.glyphs.extend(extra.map(|(_, g)| g.clone()));
+        self.pages.push(page_rows(&self.glyphs));
+        self.glyphs.clear();
         Ok(())
     }
     fn output_character(
@@ -65,9 +87,7 @@ impl OutputDev for Collector {
             },
             text: text.to_string(),
         };
-        if let Some(page) = self.pages.last_mut() {
-            page.push(glyph);
-        }
+        self.glyphs.push(glyph);
         Ok(())
     }
     fn begin_word(&mut self) -> Result<(), OutputError> {

@@ -61,7 +61,12 @@ fn text_of(bytes: &[u8]) -> Result<String, PdfFailure> {
     if let Some(why) = parent_cycle(&doc) {
         return Err(PdfFailure::new("pdf_unreadable", why));
     }
-    let mut collector = layout::Collector::default();
+    let widgets = acroform::widgets(&doc);
+    let on_pages = || -> Vec<(usize, layout::Glyph)> {
+        let drawn = widgets.iter().filter(|w| w.page > 0);
+        drawn.map(|w| (w.page, w.glyph.clone())).collect()
+    };
+    let mut collector = layout::Collector::new(on_pages());
     if let Err(first) = read_pages(&doc, &mut collector) {
         // Some files pdf-extract refuses open once rewritten by lopdf.
         let mut rewritten = Vec::new();
@@ -70,7 +75,7 @@ fn text_of(bytes: &[u8]) -> Result<String, PdfFailure> {
             .ok()
             .and_then(|_| Document::load_mem(&rewritten).ok())
             .map(|again| {
-                collector = layout::Collector::default();
+                collector = layout::Collector::new(on_pages());
                 read_pages(&again, &mut collector)
             });
         if !matches!(retried, Some(Ok(()))) {
@@ -80,22 +85,7 @@ fn text_of(bytes: &[u8]) -> Result<String, PdfFailure> {
             ));
         }
     }
-    let widgets = acroform::widgets(&doc);
-    let pages: Vec<Vec<layout::Row>> = collector
-        .pages
-        .iter_mut()
-        .enumerate()
-        .map(|(i, glyphs)| {
-            glyphs.extend(
-                widgets
-                    .iter()
-                    .filter(|w| w.page == i + 1)
-                    .map(|w| w.glyph.clone()),
-            );
-            layout::page_rows(glyphs)
-        })
-        .collect();
-    let mut out = layout::text(&pages);
+    let mut out = layout::text(&collector.pages);
     // Fields drawn on no page: by their names, at the end.
     for w in widgets.iter().filter(|w| w.page == 0) {
         out.push_str(&w.by_name);
