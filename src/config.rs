@@ -66,8 +66,29 @@ impl Config {
     }
 
     fn new(input: &InputArgs, mode: Mode) -> Result<Config> {
-        let template = Template::load(&input.template)?;
-        let sources = collect_sources(&input.paths)?;
+        let pdf = crate::input::pdf::worker::PdfSettings {
+            timeout: std::time::Duration::from_secs_f64(input.pdf_timeout),
+            memory_mb: input.pdf_memory,
+            ..Default::default()
+        };
+        // The template loads on a thread while the inputs are listed and,
+        // if one is a PDF, a worker process starts (on this thread, which
+        // outlives the batch).
+        let (template, sources) = std::thread::scope(|s| {
+            let template = s.spawn(|| Template::load(&input.template));
+            let sources = collect_sources(&input.paths);
+            if let Ok(sources) = &sources {
+                if sources.iter().any(Source::looks_like_pdf) {
+                    crate::input::pdf::worker::start_spare(&pdf);
+                }
+            }
+            let template = template
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            (template, sources)
+        });
+        let template = template?;
+        let sources = sources?;
         if let Some(out) = &input.output {
             check_output(out, &sources)?;
         }
@@ -83,11 +104,7 @@ impl Config {
             mode,
             quiet: input.quiet,
             options: crate::pipeline::Options {
-                pdf: crate::input::pdf::worker::PdfSettings {
-                    timeout: std::time::Duration::from_secs_f64(input.pdf_timeout),
-                    memory_mb: input.pdf_memory,
-                    ..Default::default()
-                },
+                pdf,
                 max_bytes: input.max_bytes,
             },
         })

@@ -281,3 +281,44 @@ fn fillable_fields_on_no_page_are_read_by_their_names() {
     assert_eq!(f["status_retencao"], "desligamento");
     assert!(r.unplaced.is_empty(), "{:?}", r.unplaced);
 }
+
+#[test]
+fn a_worker_starts_while_the_template_loads_and_serves_the_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let starts = dir.path().join("starts");
+    let counting = std::fs::canonicalize("fixtures/pdf-workers/counting.sh").unwrap();
+    let run = |paths: &[&str]| -> (Vec<Value>, usize) {
+        std::fs::write(&starts, "").unwrap();
+        let o = Command::new(env!("CARGO_BIN_EXE_formsift"))
+            .args(["extract", "-q", "-j1", "-f", "jsonl"])
+            .args(paths)
+            .env("FORMSIFT_PDF_WORKER", &counting)
+            .env("FORMSIFT_TEST_STARTS", &starts)
+            .env("FORMSIFT_TEST_REAL", env!("CARGO_BIN_EXE_formsift"))
+            .output()
+            .unwrap();
+        let records = String::from_utf8(o.stdout).unwrap();
+        let records = records.lines().map(|l| serde_json::from_str(l).unwrap());
+        let started = std::fs::read_to_string(&starts).unwrap().lines().count();
+        (records.collect(), started)
+    };
+    let name = |r: &Value| r["fields"]["colaborador"].as_str().map(str::to_string);
+
+    // Two PDFs on one thread: the worker started early serves both.
+    let (records, started) = run(&["fixtures/pdf/form_sdt.pdf", "fixtures/pdf/seed000.pdf"]);
+    assert_eq!(started, 1);
+    assert_eq!(records.len(), 2);
+    assert!(records.iter().all(|r| r["error"].is_null()), "{records:?}");
+    assert_eq!(name(&records[0]).as_deref(), Some("Agata B. Gomes"));
+
+    // A file named `.pdf` that is not one: a worker starts for nothing,
+    // the file is refused as before, and the run ends as usual.
+    let (records, started) = run(&["fixtures/pdf/bad_notpdf.pdf"]);
+    assert_eq!(started, 1);
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0]["error"]["code"], "pdf_invalid");
+
+    // No file named `.pdf`: no worker starts.
+    let (records, started) = run(&["fixtures/seeds/001_abe2ddd6ae2ff60f.txt"]);
+    assert_eq!((records.len(), started), (1, 0));
+}

@@ -21,6 +21,14 @@ pub enum Source {
 }
 
 impl Source {
+    /// A file named `*.pdf`, which is read as a PDF or refused as a broken
+    /// one: worth starting a PDF worker for early.
+    pub fn looks_like_pdf(&self) -> bool {
+        matches!(self, Source::File(p) if p
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("pdf")))
+    }
+
     /// The name written into records' `source`.
     pub fn name(&self) -> String {
         match self {

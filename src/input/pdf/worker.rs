@@ -87,13 +87,35 @@ fn forget(pid: u32) {
         .retain(|&p| p != pid);
 }
 
+/// A worker started ahead of need (see [`start_spare`]), for the first
+/// thread that needs one.
+static SPARE: Mutex<Option<Worker>> = Mutex::new(None);
+
+/// Starts a worker process before the batch needs it, so that it starts
+/// while the template loads. Call it from a thread that lives as long as
+/// the batch: a worker dies with the thread that started it.
+pub fn start_spare(settings: &PdfSettings) {
+    if let Ok(w) = Worker::spawn(settings) {
+        *SPARE.lock().unwrap_or_else(|p| p.into_inner()) = Some(w);
+    }
+}
+
+/// The spare worker, if it was started with these settings.
+fn take_spare(key: &(PathBuf, u64)) -> Option<Worker> {
+    let mut spare = SPARE.lock().unwrap_or_else(|p| p.into_inner());
+    spare.take_if(|w| w.key == *key)
+}
+
 /// The text of a PDF, parsed in this thread's worker process.
 pub fn extract(bytes: &[u8], settings: &PdfSettings) -> Result<String, PdfFailure> {
     WORKER.with(|cell| {
         let mut slot = cell.borrow_mut();
         let key = (settings.exe.clone(), settings.memory_mb);
         if slot.as_ref().is_none_or(|w| w.key != key) {
-            *slot = Some(Worker::spawn(settings)?);
+            *slot = Some(match take_spare(&key) {
+                Some(w) => w,
+                None => Worker::spawn(settings)?,
+            });
         }
         let worker = slot.as_mut().expect("just spawned");
         let outcome = worker.ask(bytes, settings.timeout);
