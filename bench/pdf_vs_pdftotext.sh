@@ -3,6 +3,10 @@
 # recognition, records) against `pdftotext -layout` (text only) on the same
 # 50-page file, run side by side, alternating, median of N runs each.
 # Needs poppler-utils for the comparison only: apt-get install poppler-utils
+#
+#   bench/pdf_vs_pdftotext.sh                          # the bundled 50-page file
+#   BASE=/path/to/old/formsift bench/pdf_vs_pdftotext.sh
+#                                       # also an older build, side by side
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PDF=${1:-fixtures/pdf/fifty_forms.pdf}
@@ -16,10 +20,13 @@ ns() { date +%s%N; }
 run_formsift() { "$BIN" extract -q -j1 "$PDF" >/dev/null || true; }
 run_pdftotext() { pdftotext -layout "$PDF" /dev/null; }
 
-declare -a F P
+declare -a F P B
 for _ in $(seq "$RUNS"); do
   t=$(ns); run_formsift; F+=($(( $(ns) - t )))
   t=$(ns); run_pdftotext; P+=($(( $(ns) - t )))
+  if [ -n "${BASE:-}" ]; then
+    t=$(ns); "$BASE" extract -q -j1 "$PDF" >/dev/null || true; B+=($(( $(ns) - t )))
+  fi
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 mf=$(median "${F[@]}"); mp=$(median "${P[@]}")
@@ -29,3 +36,10 @@ awk -v pages="$PAGES" -v f="$mf" -v p="$mp" -v runs="$RUNS" 'BEGIN {
   printf "pdftotext -layout      %8.1f ms  %8.0f pages/s\n", p/1e6, pages/(p/1e9)
   printf "ratio formsift/pdftotext (pages/s): %.2f\n", p/f
 }'
+if [ -n "${BASE:-}" ]; then
+  mb=$(median "${B[@]}")
+  awk -v pages="$PAGES" -v f="$mf" -v b="$mb" 'BEGIN {
+    printf "base extract -j1       %8.1f ms  %8.0f pages/s\n", b/1e6, pages/(b/1e9)
+    printf "this build against base: %.2fx\n", b/f
+  }'
+fi

@@ -354,16 +354,20 @@ fn is_core_font(name: &str) -> bool {
 }
 
 fn encoding_to_unicode_table(name: &[u8]) -> Vec<u16> {
-    let encoding = match &name[..] {
-        b"MacRomanEncoding" => encodings::MAC_ROMAN_ENCODING,
-        b"MacExpertEncoding" => encodings::MAC_EXPERT_ENCODING,
-        b"WinAnsiEncoding" => encodings::WIN_ANSI_ENCODING,
+    // formsift: each table is built once, not for every font on every page.
+    use std::sync::OnceLock;
+    static MAC_ROMAN: OnceLock<Vec<u16>> = OnceLock::new();
+    static MAC_EXPERT: OnceLock<Vec<u16>> = OnceLock::new();
+    static WIN_ANSI: OnceLock<Vec<u16>> = OnceLock::new();
+    let (encoding, table) = match &name[..] {
+        b"MacRomanEncoding" => (encodings::MAC_ROMAN_ENCODING, &MAC_ROMAN),
+        b"MacExpertEncoding" => (encodings::MAC_EXPERT_ENCODING, &MAC_EXPERT),
+        b"WinAnsiEncoding" => (encodings::WIN_ANSI_ENCODING, &WIN_ANSI),
         _ => panic!("unexpected encoding {:?}", pdf_to_utf8(name))
     };
-    let encoding_table = encoding.iter()
+    table.get_or_init(|| encoding.iter()
         .map(|x| if let &Some(x) = x { glyphnames::name_to_unicode(x).unwrap() } else { 0 })
-        .collect();
-    encoding_table
+        .collect()).clone()
 }
 
 /* "Glyphs in the font are selected by single-byte character codes obtained from a string that
@@ -556,9 +560,8 @@ impl<'a> PdfSimpleFont<'a> {
                     }
                     encoding_table = Some(table)
                 } else if subtype == "TrueType" {
-                    encoding_table = Some(encodings::WIN_ANSI_ENCODING.iter()
-                        .map(|x| if let &Some(x) = x { glyphnames::name_to_unicode(x).unwrap() } else { 0 })
-                        .collect());
+                    // formsift: the same table, built once.
+                    encoding_table = Some(encoding_to_unicode_table(b"WinAnsiEncoding"));
                 }
             }
             _ => { panic!() }
