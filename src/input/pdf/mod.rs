@@ -4,7 +4,7 @@
 //! [`worker`]), since a PDF can crash, hang or exhaust memory inside a parser.
 
 mod acroform;
-mod content;
+pub mod content;
 mod layout;
 mod repair;
 pub mod worker;
