@@ -231,7 +231,8 @@ pub fn run_with<R: Send, E>(
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<R>>(1);
     let finish = &finish;
     std::thread::scope(|scope| {
-        scope.spawn(|| t.prepare());
+        scope.spawn(|| t.prepare_labels());
+        scope.spawn(|| t.prepare_rest());
         scope.spawn(move || {
             for chunk in sources.chunks(64 * jobs.max(1)) {
                 let done = pool.install(|| {

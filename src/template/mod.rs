@@ -171,12 +171,26 @@ impl Template {
         compile(spec).map_err(|m| Error::template(origin, m))
     }
 
-    /// Builds the automata the searches use (otherwise built on first use):
-    /// the pipeline does it on a thread of its own while the first documents
-    /// are read, which pays when the first document is a PDF.
+    /// Builds the automata the searches use (otherwise built on first use).
+    /// The pipeline builds them on two threads of its own (the labels' and
+    /// the rest) while the first documents are read; the workers wait for
+    /// them only where they get ahead.
     pub fn prepare(&self) {
-        self.title_start.prepare();
+        self.prepare_labels();
+        self.prepare_rest();
+    }
+
+    /// The labels' automaton: the largest, about half of [`prepare`]'s
+    /// work, so the pipeline builds it on a thread of its own.
+    ///
+    /// [`prepare`]: Template::prepare
+    pub fn prepare_labels(&self) {
         self.label_search.prepare();
+    }
+
+    /// Every automaton but the labels', in the order a document needs them.
+    pub fn prepare_rest(&self) {
+        self.title_start.prepare();
         self.marker_search.prepare();
         for f in self.fields.iter().filter(|f| f.is_group()) {
             f.option_search.prepare();
