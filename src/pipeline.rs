@@ -112,7 +112,7 @@ pub fn process_bytes_with(t: &Template, name: &str, bytes: &[u8], opts: &Options
             },
             Err(f) => return failed(&f.code, format!("{name}: {}", f.message)),
         }
-    } else if name.to_ascii_lowercase().ends_with(".pdf") {
+    } else if pdf::named_pdf(name) {
         return failed("pdf_invalid", format!("{name}: not a PDF (no %PDF header)"));
     } else {
         match decode(bytes) {

@@ -24,9 +24,7 @@ impl Source {
     /// A file named `*.pdf`, which is read as a PDF or refused as a broken
     /// one: worth starting a PDF worker for early.
     pub fn looks_like_pdf(&self) -> bool {
-        matches!(self, Source::File(p) if p
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("pdf")))
+        matches!(self, Source::File(_) if pdf::named_pdf(&self.name()))
     }
 
     /// The name written into records' `source`.

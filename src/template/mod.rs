@@ -215,6 +215,17 @@ pub(crate) struct Pattern {
 }
 
 impl Pattern {
+    /// A pattern whose syntax is checked, to compile on first use.
+    fn checked(source: String) -> std::result::Result<Pattern, Box<regex_syntax::Error>> {
+        regex_syntax::Parser::new()
+            .parse(&source)
+            .map_err(Box::new)?;
+        Ok(Pattern {
+            source,
+            compiled: std::sync::OnceLock::new(),
+        })
+    }
+
     pub fn as_str(&self) -> &str {
         &self.source
     }
@@ -228,40 +239,16 @@ impl Pattern {
 /// Checks a pattern written by a person (see [`pattern`]) without compiling it.
 pub(crate) fn lazy_pattern(rule: &str, src: &str) -> std::result::Result<Pattern, String> {
     let folded = fold(src);
-    let parse = |s: &str| {
-        regex_syntax::Parser::new()
-            .parse(s)
-            .map(|_| s.to_string())
-            .map_err(Box::new)
-    };
-    let source = parse(&format!("(?i-u:{folded})"))
-        .or_else(|_| parse(&format!("(?i:{folded})")))
-        .map_err(|e| {
-            format!(
-                "{rule}: bad pattern {src:?}: {}",
-                first_line(&e.to_string())
-            )
-        })?;
-    Ok(Pattern {
-        source,
-        compiled: std::sync::OnceLock::new(),
-    })
+    Pattern::checked(format!("(?i-u:{folded})"))
+        .or_else(|_| Pattern::checked(format!("(?i:{folded})")))
+        .map_err(|e| bad_pattern(rule, src, &e))
 }
 
 /// Checks a regex used as written (no folding, case as given) without
 /// compiling it: a name pattern of Unicode classes takes milliseconds to
 /// compile, on the path of every run.
 fn checked_regex(rule: &str, src: &str) -> std::result::Result<Pattern, String> {
-    regex_syntax::Parser::new().parse(src).map_err(|e| {
-        format!(
-            "{rule}: bad pattern {src:?}: {}",
-            first_line(&e.to_string())
-        )
-    })?;
-    Ok(Pattern {
-        source: src.to_string(),
-        compiled: std::sync::OnceLock::new(),
-    })
+    Pattern::checked(src.to_string()).map_err(|e| bad_pattern(rule, src, &e))
 }
 
 /// Compiles a pattern written by a person: accents in it are folded like the
@@ -273,12 +260,15 @@ pub(crate) fn pattern(rule: &str, src: &str) -> std::result::Result<Regex, Strin
     if let Ok(re) = Regex::new(&format!("(?i-u:{folded})")) {
         return Ok(re);
     }
-    Regex::new(&format!("(?i:{folded})")).map_err(|e| {
-        format!(
-            "{rule}: bad pattern {src:?}: {}",
-            first_line(&e.to_string())
-        )
-    })
+    Regex::new(&format!("(?i:{folded})")).map_err(|e| bad_pattern(rule, src, &e))
+}
+
+/// What a template's error says of a pattern that does not parse.
+fn bad_pattern(rule: &str, src: &str, e: &dyn std::fmt::Display) -> String {
+    format!(
+        "{rule}: bad pattern {src:?}: {}",
+        first_line(&e.to_string())
+    )
 }
 
 fn first_line(s: &str) -> String {

@@ -27,6 +27,13 @@ impl PdfFailure {
     }
 }
 
+/// A name that says PDF (`*.pdf`, any case): such a file is read as a PDF,
+/// or refused as a broken one.
+pub fn named_pdf(name: &str) -> bool {
+    let name = name.as_bytes();
+    name.len() >= 4 && name[name.len() - 4..].eq_ignore_ascii_case(b".pdf")
+}
+
 /// The start of a PDF file.
 pub fn is_pdf(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(1024)];
