@@ -159,13 +159,16 @@ impl Walk<'_> {
         if !self.seen.insert(std::fs::canonicalize(dir)?) {
             return Ok(());
         }
-        let mut entries: Vec<(PathBuf, std::fs::FileType)> = std::fs::read_dir(dir)?
+        let mut entries: Vec<(std::ffi::OsString, std::fs::FileType)> = std::fs::read_dir(dir)?
             .filter_map(|e| e.ok())
-            .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
-            .filter_map(|e| Some((e.path(), e.file_type().ok()?)))
+            .filter_map(|e| Some((e.file_name(), e.file_type().ok()?)))
+            .filter(|(name, _)| !name.as_encoded_bytes().starts_with(b"."))
             .collect();
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
-        for (p, kind) in entries {
+        // Siblings sort by their names' bytes: the order of their paths,
+        // without comparing the paths component by component.
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (name, kind) in entries {
+            let p = dir.join(name);
             // The entry's type comes with the listing; only a link needs a
             // look at what it leads to.
             let link = kind.is_symlink();

@@ -180,23 +180,24 @@ impl Template {
         self.prepare_rest();
     }
 
-    /// The labels' automaton: the largest, about half of [`prepare`]'s
-    /// work, so the pipeline builds it on a thread of its own.
+    /// The labels' automaton and the signature's pattern: about half of
+    /// [`prepare`]'s work, so the pipeline builds them on a thread of their
+    /// own.
     ///
     /// [`prepare`]: Template::prepare
     pub fn prepare_labels(&self) {
         self.label_search.prepare();
+        for p in self.fields.iter().filter_map(|f| f.pattern.as_ref()) {
+            p.regex();
+        }
     }
 
-    /// Every automaton but the labels', in the order a document needs them.
+    /// The other automata, in the order a document needs them.
     pub fn prepare_rest(&self) {
         self.title_start.prepare();
         self.marker_search.prepare();
         for f in self.fields.iter().filter(|f| f.is_group()) {
             f.option_search.prepare();
-        }
-        for p in self.fields.iter().filter_map(|f| f.pattern.as_ref()) {
-            p.regex();
         }
     }
 
