@@ -1,6 +1,7 @@
 //! Micro-benchmarks of the hot stages of the text pipeline, on one filled
 //! form of each revision: reading (decode + lines), recognition, typing and
-//! validation, and writing a JSON record.
+//! validation, and writing a JSON record. And the PDF path's content-stream
+//! reader beside lopdf's parser, on the page of a Word-exported form.
 //!
 //!     cargo bench --bench stages
 
@@ -53,9 +54,22 @@ fn stages(c: &mut Criterion) {
     }
 }
 
+fn pdf_content(c: &mut Criterion) {
+    let doc = pdf_extract::Document::load_mem(include_bytes!("../fixtures/pdf/form_sdt.pdf"))
+        .expect("the fixture loads");
+    let page = *doc.get_pages().values().next().expect("a page");
+    let content = doc.get_page_content(page).expect("the page's content");
+    c.bench_function("pdf_content/formsift", |b| {
+        b.iter(|| formsift::input::pdf::content::operations(black_box(&content)))
+    });
+    c.bench_function("pdf_content/lopdf", |b| {
+        b.iter(|| pdf_extract::content::Content::decode(black_box(&content)))
+    });
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(30).warm_up_time(std::time::Duration::from_millis(500)).measurement_time(std::time::Duration::from_secs(2));
-    targets = stages
+    targets = stages, pdf_content
 }
 criterion_main!(benches);
