@@ -198,10 +198,11 @@ pub fn process_bytes_with(t: &Template, name: &str, bytes: &[u8], opts: &Options
 }
 
 /// Runs the batch on `jobs` threads and hands the records of each document
-/// to `sink`, in input order. Documents are read in chunks; while the sink
-/// writes one chunk, the workers read the next, and at most two chunks are
-/// held at once, so memory stays flat however long the batch. Stops at the
-/// first error of `sink` (a closed output).
+/// to `sink`, in input order. Documents are read in chunks (64 documents
+/// with one job, at least 512 with more); while the sink writes one chunk,
+/// the workers read the next, and at most two chunks are held at once, so
+/// memory stays flat however long the batch. Stops at the first error of
+/// `sink` (a closed output).
 pub fn run<E>(
     t: &Template,
     sources: &[Source],
@@ -230,11 +231,16 @@ pub fn run_with<R: Send, E>(
         .expect("a thread pool");
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<R>>(1);
     let finish = &finish;
+    // Each chunk ends when its slowest document does, the other workers
+    // idle until then: with several workers, chunks are larger (fewer
+    // such ends). With one, the sink writes a chunk while the worker reads
+    // the next, and a smaller chunk starts that sooner and ends it sooner.
+    let chunk = if jobs > 1 { (64 * jobs).max(512) } else { 64 };
     std::thread::scope(|scope| {
         scope.spawn(|| t.prepare_labels());
         scope.spawn(|| t.prepare_rest());
         scope.spawn(move || {
-            for chunk in sources.chunks(64 * jobs.max(1)) {
+            for chunk in sources.chunks(chunk) {
                 let done = pool.install(|| {
                     chunk
                         .par_iter()

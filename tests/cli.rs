@@ -18,6 +18,51 @@ fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).unwrap()
 }
 
+/// More documents than a chunk holds (64 with one job, 512 with more):
+/// records still come in input order, the same bytes at any `-j`.
+#[test]
+fn a_batch_of_many_chunks_keeps_input_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let seeds = [
+        "fixtures/seeds/000_e79935e713eb578e.txt",
+        "fixtures/seeds/001_abe2ddd6ae2ff60f.txt",
+        "fixtures/seeds/002_c1c58cae090523cb.txt",
+    ];
+    let n = 1_100;
+    for i in 0..n {
+        let folder = dir.path().join(format!("{:02}", i / 100));
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::copy(seeds[i % 3], folder.join(format!("{i:05}.txt"))).unwrap();
+    }
+    let run = |jobs: &str| {
+        let o = formsift(&[
+            "extract",
+            "-q",
+            jobs,
+            "-f",
+            "jsonl",
+            dir.path().to_str().unwrap(),
+        ]);
+        stdout(&o)
+    };
+    let one = run("-j1");
+    let sources: Vec<String> = one
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["source"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(sources.len(), n);
+    let mut sorted = sources.clone();
+    sorted.sort();
+    assert_eq!(sources, sorted, "records in input order");
+    assert!(one == run("-j2"), "-j1 and -j2 differ");
+    assert!(one == run("-j3"), "-j1 and -j3 differ");
+}
+
 #[test]
 fn one_thread_and_four_give_the_same_bytes_in_sorted_order() {
     let one = formsift(&["extract", "-j1", "fixtures"]);
