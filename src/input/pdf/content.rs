@@ -4,12 +4,13 @@
 //!
 //! lopdf's content parser is built of nom combinators and was a third of
 //! the time spent on a PDF. This reader gives exactly the operations lopdf
-//! gives, or `None`, and then lopdf reads the stream: on a comment,
-//! a reference, a nested array or dictionary, `true`/`false`/`null`, an inline image,
-//! a `#` in a name, anything lopdf would stop at or refuse. The rules
-//! below follow lopdf 0.42's `parser::content`, quirks included (an operand
-//! needs no space before the next; `content_space` is only space, tab, CR
-//! and LF, while arrays and hex strings also skip NUL and form feed).
+//! gives, or `None`, and then lopdf reads the stream: on a comment, a
+//! reference, a nested array or dictionary, `true`/`false`/`null`, an
+//! inline image, a `#` in a name, anything lopdf would stop at or refuse.
+//! The rules below follow lopdf 0.42's `parser::content`, quirks included
+//! (an operand needs no space before the next; `content_space` is only
+//! space, tab, CR and LF, while arrays and hex strings also skip NUL and
+//! form feed).
 
 use pdf_extract::content::Operation;
 use pdf_extract::{Dictionary, Object, StringFormat};
@@ -77,8 +78,8 @@ impl Reader<'_> {
                             self.at += 1;
                             return Some(Object::Array(items));
                         }
-                        // Nested arrays, dictionaries, references,
-                        // booleans and null go to lopdf.
+                        // Nested arrays, references, booleans and null
+                        // go to lopdf (a flat dictionary is read here).
                         b'[' => return None,
                         c if c.is_ascii_alphabetic() => return None,
                         _ => items.push(self.operand()?),
