@@ -18,7 +18,9 @@ use pdf_extract::{Dictionary, Object, StringFormat};
 /// The operations of a content stream, or `None` to leave it to lopdf.
 pub fn operations(data: &[u8]) -> Option<Vec<Operation>> {
     let mut r = Reader { data, at: 0 };
-    let mut ops = Vec::with_capacity(data.len() / 24);
+    // About one operation in 24 bytes of a text page; a huge stream grows
+    // the list as it is read, not ahead of it.
+    let mut ops = Vec::with_capacity((data.len() / 24).min(1 << 16));
     let mut operands = Vec::new();
     r.skip(is_content_space);
     while let Some(c) = r.peek() {
