@@ -166,6 +166,43 @@ mod tests {
         load(bytes.as_bytes()).expect("loads")
     }
 
+    /// PDFs made to put the content reader's corners in whole pages
+    /// (`fixtures/pdf/content/make.py`): the text of each is the text
+    /// lopdf's parser alone gives, whether the reader reads the page or
+    /// hands it back.
+    #[test]
+    fn pages_read_here_or_by_lopdf_give_the_same_text() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/pdf/content/");
+        let read_here = [
+            "plain",
+            "tj_hex_escapes",
+            "marked",
+            "weird_numbers",
+            "dict_in_array",
+        ];
+        let left = ["comments", "inline_image", "names_hash", "null_bool"];
+        for (name, here) in read_here
+            .iter()
+            .map(|n| (n, true))
+            .chain(left.iter().map(|n| (n, false)))
+        {
+            for file in [format!("{name}.pdf"), format!("{name}_z.pdf")] {
+                let doc = load(&std::fs::read(format!("{dir}{file}")).unwrap()).expect(&file);
+                let page = *doc.get_pages().values().next().unwrap();
+                let content = doc.get_page_content(page).unwrap();
+                assert_eq!(content::operations(&content).is_some(), here, "{file}");
+                let text = |reader: Option<pdf_extract::ContentReader>| {
+                    let mut c = layout::Collector::new(Vec::new());
+                    pdf_extract::output_doc_with(&doc, &mut c, reader).expect(&file);
+                    layout::text(&c.pages)
+                };
+                let ours = text(Some(content::operations));
+                assert_eq!(ours, text(None), "{file}");
+                assert!(ours.contains("Formul"), "{file}: {ours:?}");
+            }
+        }
+    }
+
     #[test]
     fn a_parent_chain_that_comes_back_is_found() {
         let two = pdf(
