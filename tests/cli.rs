@@ -14,6 +14,19 @@ fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
 }
 
+/// The `source` of each record of JSON Lines, in order.
+fn sources(jsonl: &str) -> Vec<String> {
+    jsonl
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["source"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).unwrap()
 }
@@ -46,15 +59,7 @@ fn a_batch_of_many_chunks_keeps_input_order() {
         stdout(&o)
     };
     let one = run("-j1");
-    let sources: Vec<String> = one
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["source"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect();
+    let sources = sources(&one);
     assert_eq!(sources.len(), n);
     let mut sorted = sources.clone();
     sorted.sort();
@@ -81,15 +86,7 @@ fn one_thread_and_four_give_the_same_bytes_in_sorted_order() {
         "-f json: -j1 and -j4 differ at this line"
     );
     assert_eq!(a1.len(), a4.len(), "-f json: -j1 and -j4 differ in length");
-    let sources: Vec<String> = stdout(&one)
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["source"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect();
+    let sources = sources(&stdout(&one));
     let mut sorted = sources.clone();
     sorted.sort();
     assert_eq!(sources, sorted, "records in sorted input order");
