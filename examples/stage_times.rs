@@ -7,7 +7,7 @@
 use std::time::{Duration, Instant};
 
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: formsift::alloc::Allocator = formsift::alloc::Allocator;
 
 fn main() {
     formsift::no_huge_pages();

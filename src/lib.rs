@@ -21,6 +21,7 @@
 //! assert_eq!(fields["data"], "2025-02-13");
 //! ```
 
+pub mod alloc;
 pub mod cli;
 pub mod config;
 pub mod error;

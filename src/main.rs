@@ -4,7 +4,7 @@ use clap::Parser;
 
 /// Records are built from many small strings: a faster allocator pays.
 #[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOC: formsift::alloc::Allocator = formsift::alloc::Allocator;
 use formsift::cli::{Cli, Command};
 use formsift::{Config, ExitStatus, Template};
 
