@@ -89,12 +89,12 @@ pub fn run(config: &Config) -> Result<ExitStatus> {
         match config.mode {
             config::Mode::Extract(format, dialect) => {
                 let mut writer = output::Writer::new(out, format, t, dialect)?;
-                if format.renders_in_workers() && jobs > 1 {
+                if format.renders_in_workers() {
                     // Each worker writes out and frees the records it made
-                    // (1.28 times the speed at -j2). With one job the
-                    // writing stays here, where it overlaps the worker's
-                    // reading of the next documents (1.16 times the speed
-                    // of writing on the worker).
+                    // (1.28 times the speed at -j2), and this thread only
+                    // copies bytes. So -j1 is one core's work: writing here
+                    // would overlap the worker's reading at -j1 (1.16 times
+                    // its speed), but on a second core `-j1` did not ask for.
                     let render = |records| format.render(records);
                     pipeline::run_with(t, sources, jobs, &config.options, render, |r| {
                         progress.counted(r.tally);
