@@ -37,8 +37,12 @@ done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 fastest() { printf '%s\n' "$@" | sort -n | head -1; }
 c=$(median "${C[@]}"); j1=$(median "${J1[@]}"); j2=$(median "${J2[@]}")
+# The speed-up of each run's -j2 over the -j1 just before it: the two share
+# the machine's mood of that moment, where the medians may come from two.
+pairs=$(for k in "${!J1[@]}"; do awk -v a="${J1[$k]}" -v b="${J2[$k]}" 'BEGIN {printf "%.4f\n", a/b}'; done)
+sp=$(printf '%s\n' $pairs | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
 fc=$(fastest "${C[@]}"); f1=$(fastest "${J1[@]}"); f2=$(fastest "${J2[@]}")
-awk -v n="$N" -v b="$BYTES" -v c="$c" -v j1="$j1" -v j2="$j2" -v fc="$fc" -v f1="$f1" -v f2="$f2" -v runs="$RUNS" 'BEGIN {
+awk -v n="$N" -v b="$BYTES" -v c="$c" -v j1="$j1" -v j2="$j2" -v fc="$fc" -v f1="$f1" -v f2="$f2" -v runs="$RUNS" -v sp="$sp" 'BEGIN {
   printf "corpus: %d forms, %.1f MB (%.0f bytes a form); %d alternating runs\n", n, b/1e6, b/n, runs
   printf "%-26s %9s %12s %10s %16s\n", "", "median", "forms/s", "MB/s", "fastest: forms/s"
   printf "%-26s %8.2fs %12.0f %10.1f %16.0f\n", "cat (read limit)", c/1e9, n/(c/1e9), b/1e6/(c/1e9), n/(fc/1e9)
@@ -46,6 +50,7 @@ awk -v n="$N" -v b="$BYTES" -v c="$c" -v j1="$j1" -v j2="$j2" -v fc="$fc" -v f1=
   printf "%-26s %8.2fs %12.0f %10.1f %16.0f\n", "formsift extract -j2", j2/1e9, n/(j2/1e9), b/1e6/(j2/1e9), n/(f2/1e9)
   printf "ratios (median): -j1/cat %.3f   -j2/cat %.3f   speed-up -j2/-j1 %.2f\n", c/j1, c/j2, j1/j2
   printf "ratios (fastest): -j1/cat %.3f   -j2/cat %.3f   speed-up -j2/-j1 %.2f\n", fc/f1, fc/f2, f1/f2
+  printf "speed-up -j2/-j1, median of each run'"'"'s pair: %.2f\n", sp
 }'
 if [ -n "${BASE:-}" ]; then
   b1=$(median "${B1[@]}"); b2=$(median "${B2[@]}")
