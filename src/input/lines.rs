@@ -149,7 +149,10 @@ fn is_plain(b: &[u8]) -> bool {
         // higher bytes: the lowest flagged byte is a real one.
         let x = match b.get(i..i + 8) {
             Some(chunk) => u64::from_le_bytes(chunk.try_into().expect("eight bytes")),
-            None => b[i..].iter().rev().fold(b' ' as u64 * ONES, |x, &c| x << 8 | c as u64),
+            None => b[i..]
+                .iter()
+                .rev()
+                .fold(b' ' as u64 * ONES, |x, &c| x << 8 | c as u64),
         };
         let control = x.wrapping_sub(0x20 * ONES) & !x; // a byte below 0x20
         let high = x | x.wrapping_add(ONES); // a byte at or above 0x7f

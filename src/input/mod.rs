@@ -47,20 +47,22 @@ impl Source {
         let mut buf = Vec::new();
         match self {
             Source::File(p) => {
-                let file = std::fs::File::open(p)?;
-                let meta = file.metadata()?;
-                if meta.is_dir() {
-                    return Err(std::io::Error::new(
-                        std::io::ErrorKind::IsADirectory,
-                        "is a directory",
-                    ));
+                let mut file = std::fs::File::open(p)?;
+                // Most exports fit in the first read, and one more read sees
+                // their end: no need to ask the size (a system call a file).
+                // A folder fails that read (`IsADirectory`).
+                buf.reserve_exact(FIRST_READ);
+                (&mut file).take(FIRST_READ as u64).read_to_end(&mut buf)?;
+                if buf.len() == FIRST_READ {
+                    // A larger file: refused by its size before reading it all.
+                    let size = file.metadata()?.len();
+                    if size > max {
+                        return Err(too_large(size));
+                    }
+                    buf.reserve_exact(size.saturating_sub(buf.len() as u64) as usize + 1);
+                    file.take((max + 1).saturating_sub(buf.len() as u64))
+                        .read_to_end(&mut buf)?;
                 }
-                if meta.len() > max {
-                    return Err(too_large(meta.len()));
-                }
-                // Room for the whole file: one read, and one more to see its end.
-                buf.reserve_exact(meta.len().min(max) as usize + 1);
-                file.take(max + 1).read_to_end(&mut buf)?;
             }
             Source::Stdin => {
                 std::io::stdin()
@@ -75,6 +77,10 @@ impl Source {
         Ok(buf)
     }
 }
+
+/// What the first read of a file asks for (bytes): a form exported as text is
+/// a few kilobytes.
+const FIRST_READ: usize = 32 << 10;
 
 /// The default for `--max-bytes`: 50 MB.
 pub const MAX_BYTES: u64 = 50 * 1024 * 1024;
@@ -193,4 +199,45 @@ fn has_text_extension(p: &Path) -> bool {
     p.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| EXTENSIONS.iter().any(|t| t.eq_ignore_ascii_case(e)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Files below, at and above the first read's size come back whole;
+    /// too large ones are refused with their size, from the first read or
+    /// from the file's length; a folder says so.
+    #[test]
+    fn reads_whole_files_and_refuses_large_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        for size in [
+            0,
+            5,
+            FIRST_READ - 1,
+            FIRST_READ,
+            FIRST_READ + 1,
+            3 * FIRST_READ + 7,
+        ] {
+            let bytes: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+            let p = dir.path().join(format!("{size}.txt"));
+            std::fs::write(&p, &bytes).unwrap();
+            let source = Source::File(p);
+            assert_eq!(source.read(MAX_BYTES).unwrap(), bytes, "{size} bytes");
+            assert_eq!(source.read(size as u64).unwrap().len(), size);
+            if size > 0 {
+                let e = source.read(size as u64 - 1).unwrap_err();
+                assert_eq!(e.kind(), std::io::ErrorKind::FileTooLarge, "{size} bytes");
+                assert!(
+                    e.to_string()
+                        .starts_with(&format!("{size} bytes, more than")),
+                    "{e}"
+                );
+            }
+        }
+        let e = Source::File(dir.path().to_path_buf())
+            .read(MAX_BYTES)
+            .unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::IsADirectory);
+    }
 }
