@@ -106,7 +106,27 @@ fn repair_double_encoding(s: &str) -> Decoded {
 }
 
 fn memchr_nul(bytes: &[u8]) -> bool {
-    bytes.contains(&0)
+    memchr::memchr(0, bytes).is_some()
+}
+
+/// The positions of the bytes above ASCII, found eight bytes at a time.
+fn non_ascii(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while let Some(chunk) = bytes.get(at..at + 8) {
+            let high = u64::from_le_bytes(chunk.try_into().expect("eight bytes")) & HIGH;
+            if high != 0 {
+                let i = at + high.trailing_zeros() as usize / 8;
+                at = i + 1;
+                return Some(i);
+            }
+            at += 8;
+        }
+        let i = at + bytes.get(at..)?.iter().position(|b| !b.is_ascii())?;
+        at = i + 1;
+        Some(i)
+    })
 }
 
 /// UTF-16 without a BOM shows as NUL bytes in every other position.
@@ -196,7 +216,8 @@ fn reads_as_portuguese_1252(bytes: &[u8]) -> bool {
     let letter =
         |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii_alphabetic() || LETTERS.contains(&b));
     let mut any = false;
-    for (i, &b) in bytes.iter().enumerate().filter(|(_, b)| !b.is_ascii()) {
+    for i in non_ascii(bytes) {
+        let b = bytes[i];
         any = true;
         let in_word = LETTERS.contains(&b)
             && (letter(i.checked_sub(1).and_then(|j| bytes.get(j))) || letter(bytes.get(i + 1)));
@@ -212,7 +233,7 @@ fn reads_as_portuguese_1252(bytes: &[u8]) -> bool {
 fn non_ascii_sample(bytes: &[u8]) -> Vec<u8> {
     let mut sample = Vec::with_capacity(256);
     let mut last_end = 0;
-    for (i, _) in bytes.iter().enumerate().filter(|(_, b)| !b.is_ascii()) {
+    for i in non_ascii(bytes) {
         if sample.len() >= 256 {
             break;
         }
@@ -233,18 +254,16 @@ fn non_ascii_sample(bytes: &[u8]) -> Vec<u8> {
 
 /// Counts valid multi-byte UTF-8 sequences and invalid ones.
 fn utf8_profile(mut bytes: &[u8]) -> (usize, usize) {
+    // In valid UTF-8 each multi-byte character has one lead byte (C2..F4),
+    // and no other byte is C0 or above.
+    let leads = |valid: &[u8]| valid.iter().filter(|&&b| b >= 0xc0).count();
     let (mut valid, mut invalid) = (0, 0);
     loop {
         match std::str::from_utf8(bytes) {
-            Ok(s) => {
-                valid += s.chars().filter(|c| !c.is_ascii()).count();
-                return (valid, invalid);
-            }
+            Ok(_) => return (valid + leads(bytes), invalid),
             Err(e) => {
                 let good = e.valid_up_to();
-                valid += std::str::from_utf8(&bytes[..good])
-                    .map(|s| s.chars().filter(|c| !c.is_ascii()).count())
-                    .unwrap_or(0);
+                valid += leads(&bytes[..good]);
                 invalid += 1;
                 let skip = good + e.error_len().unwrap_or(bytes.len() - good).max(1);
                 bytes = &bytes[skip.min(bytes.len())..];
@@ -357,5 +376,51 @@ mod tests {
     fn nul_bytes_that_are_not_utf16_are_not_text() {
         let e = decode(b"\x00\x01\x02PK\x03\x04\x00\x00\x00\xff\x00").unwrap_err();
         assert_eq!(e.code, "not_text");
+    }
+
+    /// [`utf8_profile`] said the plain way: each valid stretch's characters.
+    fn utf8_profile_model(mut bytes: &[u8]) -> (usize, usize) {
+        let count = |s: &str| s.chars().filter(|c| !c.is_ascii()).count();
+        let (mut valid, mut invalid) = (0, 0);
+        loop {
+            match std::str::from_utf8(bytes) {
+                Ok(s) => return (valid + count(s), invalid),
+                Err(e) => {
+                    let good = e.valid_up_to();
+                    valid += count(std::str::from_utf8(&bytes[..good]).unwrap());
+                    invalid += 1;
+                    let skip = good + e.error_len().unwrap_or(bytes.len() - good).max(1);
+                    bytes = &bytes[skip.min(bytes.len())..];
+                }
+            }
+        }
+    }
+
+    /// Pieces of text as these files hold them: ASCII runs, UTF-8
+    /// characters, Windows-1252 bytes, stray continuation bytes, NULs.
+    fn pieces() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            "[ -~]{0,20}".prop_map(String::into_bytes),
+            "[ç ã é º ☒ ☐ \u{1F600}]".prop_map(String::into_bytes),
+            proptest::sample::select(vec![
+                0xe7u8, 0xe3, 0xba, 0xfe, 0xa8, 0x80, 0xbf, 0xc3, 0xf0, 0xff, 0x00
+            ])
+            .prop_map(|b| vec![b]),
+        ];
+        proptest::collection::vec(piece, 0..30).prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+        /// The fast scans agree with plain ones: where the bytes above
+        /// ASCII are, and how many characters are valid or not.
+        #[test]
+        fn scans_agree_with_plain_ones(bytes in pieces()) {
+            let plain: Vec<usize> = (0..bytes.len()).filter(|&i| !bytes[i].is_ascii()).collect();
+            proptest::prop_assert_eq!(non_ascii(&bytes).collect::<Vec<_>>(), plain);
+            proptest::prop_assert_eq!(utf8_profile(&bytes), utf8_profile_model(&bytes));
+            proptest::prop_assert_eq!(memchr_nul(&bytes), bytes.contains(&0));
+        }
     }
 }
