@@ -58,7 +58,12 @@ impl<'a> Line<'a> {
 
     /// True when the line holds nothing but white space.
     pub fn is_blank(&self) -> bool {
-        self.clean.trim().is_empty()
+        // Most lines start with a letter or a box: no need to walk them.
+        match self.clean.bytes().find(|&b| b != b' ' && b != b'\t') {
+            None => true,
+            Some(b) if b.is_ascii_graphic() => false,
+            Some(_) => self.clean.trim().is_empty(),
+        }
     }
 }
 
@@ -240,7 +245,7 @@ mod tests {
         ' ', '\t', '#', '*', 'a', 'Z', '0', ':', '\u{7f}', '\u{1}', '\u{a0}', '\u{a1}', '\u{bf}',
         '\u{c0}', '\u{e7}', '\u{ff}', '\u{300}', '\u{327}', '\u{25a0}', '\u{25a1}', '\u{2610}',
         '\u{2612}', '\u{2613}', '\u{2614}', '\u{2713}', '\u{2714}', '\u{f0a8}', '\u{f0fe}',
-        '\u{f100}', '\u{feff}', '\u{2028}',
+        '\u{f100}', '\u{feff}', '\u{2028}', '\u{b}', '\u{c}', '\u{3000}', '\u{2003}',
     ];
 
     proptest::proptest! {
@@ -264,6 +269,8 @@ mod tests {
                 })
                 .collect();
             proptest::prop_assert_eq!(is_plain(s.as_bytes()), plain_model(&s), "{:?}", s);
+            let line = Line::new(1, &s);
+            proptest::prop_assert_eq!(line.is_blank(), line.clean.trim().is_empty(), "{:?}", s);
             if is_plain(s.as_bytes()) {
                 proptest::prop_assert_eq!(clean_artifacts(&s), s.trim_end_matches(' '));
             }
