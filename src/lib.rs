@@ -93,8 +93,9 @@ pub fn run(config: &Config) -> Result<ExitStatus> {
                     // Each worker writes out and frees the records it made
                     // (1.28 times the speed at -j2), and this thread only
                     // copies bytes. So -j1 is one core's work: writing here
-                    // would overlap the worker's reading at -j1 (1.16 times
-                    // its speed), but on a second core `-j1` did not ask for.
+                    // would overlap the worker's reading at -j1, but on a
+                    // second core `-j1` did not ask for (and, side by side,
+                    // it gained nothing).
                     let render = |records| format.render(records);
                     pipeline::run_with(t, sources, jobs, &config.options, render, |r| {
                         progress.counted(r.tally);

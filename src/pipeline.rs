@@ -3,8 +3,6 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use rayon::prelude::*;
-
 use crate::extract;
 use crate::input::pdf::{self, worker::PdfSettings};
 use crate::input::{lines::split_lines, text::decode, Source};
@@ -198,11 +196,12 @@ pub fn process_bytes_with(t: &Template, name: &str, bytes: &[u8], opts: &Options
 }
 
 /// Runs the batch on `jobs` threads and hands the records of each document
-/// to `sink`, in input order. Documents are read in chunks (64 documents
-/// with one job, at least 512 with more); while the sink writes one chunk,
-/// the workers read the next, and at most two chunks are held at once, so
-/// memory stays flat however long the batch. Stops at the first error of
-/// `sink` (a closed output).
+/// to `sink`, in input order. Each worker takes the next few documents as
+/// soon as it is free; the sink writes each document once those before it
+/// are written. The workers run at most a window of documents ahead of the
+/// sink (128 with one job, 1,024 or more with several), so memory stays
+/// flat however long the batch. Stops at the first error of `sink` (a
+/// closed output).
 pub fn run<E>(
     t: &Template,
     sources: &[Source],
@@ -212,6 +211,10 @@ pub fn run<E>(
 ) -> Result<(), E> {
     run_with(t, sources, jobs, opts, |records| records, sink)
 }
+
+/// Documents a worker takes at a time: one hand-over to the sink for
+/// several documents, and still no wait for a slow one at any boundary.
+const TAKE: usize = 16;
 
 /// [`run`], with `finish` applied to each document's records on the worker
 /// that read it (writing them out, say), and its result handed to `sink`.
@@ -225,38 +228,179 @@ pub fn run_with<R: Send, E>(
     finish: impl Fn(Vec<Record>) -> R + Sync,
     mut sink: impl FnMut(R) -> Result<(), E>,
 ) -> Result<(), E> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
+    let jobs = jobs.max(1);
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs.max(1))
+        .num_threads(jobs)
         .build()
         .expect("a thread pool");
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<R>>(1);
+    // No chunks that all workers finish together: with them, a worker that
+    // the machine pauses at a chunk's last document holds the others up.
+    let window = if jobs > 1 {
+        (128 * jobs).max(1024)
+    } else {
+        128
+    };
+    let next = AtomicUsize::new(0);
+    // The first document the sink has not written; workers that are a
+    // window ahead of it wait on `ahead` until it moves.
+    let written = AtomicUsize::new(0);
+    let waiting = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let ahead = (std::sync::Mutex::new(()), std::sync::Condvar::new());
+    let wake = || {
+        let _held = ahead.0.lock().unwrap_or_else(|e| e.into_inner());
+        ahead.1.notify_all();
+    };
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Vec<R>)>();
     let finish = &finish;
-    // Each chunk ends when its slowest document does, the other workers
-    // idle until then: with several workers, chunks are larger (fewer
-    // such ends). With one, the sink writes a chunk while the worker reads
-    // the next, and a smaller chunk starts that sooner and ends it sooner.
-    let chunk = if jobs > 1 { (64 * jobs).max(512) } else { 64 };
     std::thread::scope(|scope| {
         scope.spawn(|| t.prepare_labels());
         scope.spawn(|| t.prepare_rest());
-        scope.spawn(move || {
-            for chunk in sources.chunks(chunk) {
-                let done = pool.install(|| {
-                    chunk
-                        .par_iter()
-                        .map(|s| finish(process_with(t, s, opts)))
-                        .collect()
-                });
-                if tx.send(done).is_err() {
+        scope.spawn(|| {
+            pool.broadcast(|_| loop {
+                let from = next.fetch_add(TAKE, SeqCst);
+                if from >= sources.len() || stop.load(SeqCst) {
+                    break;
+                }
+                let to = (from + TAKE).min(sources.len());
+                if to > written.load(SeqCst) + window {
+                    let mut held = ahead.0.lock().unwrap_or_else(|e| e.into_inner());
+                    waiting.fetch_add(1, SeqCst);
+                    while to > written.load(SeqCst) + window && !stop.load(SeqCst) {
+                        held = ahead.1.wait(held).unwrap_or_else(|e| e.into_inner());
+                    }
+                    waiting.fetch_sub(1, SeqCst);
+                }
+                let done = sources[from..to]
+                    .iter()
+                    .map(|s| finish(process_with(t, s, opts)))
+                    .collect();
+                if tx.send((from, done)).is_err() {
                     break; // the sink stopped
                 }
-            }
+            });
+            drop(tx);
         });
-        for done in rx {
-            for document in done {
-                sink(document)?;
+        // Taken documents arrive in any order; each waits in its slot of
+        // the window until those before it are written.
+        let n = window / TAKE;
+        let mut slots: Vec<Option<Vec<R>>> = (0..n).map(|_| None).collect();
+        let mut at = 0;
+        let result = (|| {
+            for (from, done) in &rx {
+                slots[(from / TAKE) % n] = Some(done);
+                while let Some(done) = slots[(at / TAKE) % n].take() {
+                    at += done.len();
+                    for document in done {
+                        sink(document)?;
+                    }
+                }
+                written.store(at, SeqCst);
+                if waiting.load(SeqCst) > 0 {
+                    wake();
+                }
+            }
+            Ok(())
+        })();
+        if result.is_err() {
+            stop.store(true, SeqCst);
+            wake();
+        }
+        drop(rx);
+        result
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+
+    /// A slow sink: the workers stop a window ahead of it (so memory stays
+    /// flat), and every document still comes out once, in input order.
+    #[test]
+    fn workers_wait_a_window_ahead_of_a_slow_sink() {
+        let dir = tempfile::tempdir().unwrap();
+        let form = "Formulário - Processo de Retenção\nColaborador: Ana\n";
+        let n = 700;
+        let sources: Vec<Source> = (0..n)
+            .map(|i| {
+                let p = dir.path().join(format!("{i:04}.txt"));
+                std::fs::write(&p, form).unwrap();
+                Source::File(p)
+            })
+            .collect();
+        let t = Template::default_template();
+        for jobs in [1, 2, 3] {
+            let window = if jobs > 1 {
+                (128 * jobs).max(1024)
+            } else {
+                128
+            };
+            let (held, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
+            let mut seen = Vec::new();
+            let finish = |records: Vec<Record>| {
+                most.fetch_max(held.fetch_add(1, SeqCst) + 1, SeqCst);
+                records[0].source.clone()
+            };
+            run_with(&t, &sources, jobs, &Options::default(), finish, |source| {
+                if seen.len() % 100 == 0 {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                held.fetch_sub(1, SeqCst);
+                seen.push(source);
+                Ok::<_, ()>(())
+            })
+            .unwrap();
+            let names: Vec<String> = sources.iter().map(Source::name).collect();
+            assert_eq!(seen, names, "{jobs} jobs: every document once, in order");
+            let most = most.load(SeqCst);
+            assert!(most <= window.min(n), "{jobs} jobs: {most} documents held");
+            if jobs == 1 {
+                assert!(most >= window / 2, "the worker ran ahead: {most}");
             }
         }
-        Ok(())
-    })
+    }
+
+    /// A sink that fails stops the batch: no more documents are handed to
+    /// it, and the workers end, those waiting a window ahead too.
+    #[test]
+    fn a_failing_sink_stops_the_batch() {
+        let dir = tempfile::tempdir().unwrap();
+        let sources: Vec<Source> = (0..3000)
+            .map(|i| {
+                let p = dir.path().join(format!("{i:04}.txt"));
+                std::fs::write(&p, "Colaborador: Ana\n").unwrap();
+                Source::File(p)
+            })
+            .collect();
+        let sources = std::sync::Arc::new(sources);
+        for jobs in [1, 2] {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let sources = sources.clone();
+            std::thread::spawn(move || {
+                let t = Template::default_template();
+                let mut calls = 0;
+                let got = run(&t, &sources, jobs, &Options::default(), |_| {
+                    calls += 1;
+                    if calls == 1 {
+                        // The workers fill the window and wait.
+                        std::thread::sleep(std::time::Duration::from_millis(300));
+                    }
+                    if calls == 40 {
+                        Err("closed")
+                    } else {
+                        Ok(())
+                    }
+                });
+                tx.send((got, calls)).unwrap();
+            });
+            let (got, calls) = rx
+                .recv_timeout(std::time::Duration::from_secs(30))
+                .expect("the batch ended");
+            assert_eq!(got, Err("closed"));
+            assert_eq!(calls, 40, "{jobs} jobs");
+        }
+    }
 }
