@@ -253,17 +253,22 @@ fn non_ascii_sample(bytes: &[u8]) -> Vec<u8> {
 }
 
 /// Counts valid multi-byte UTF-8 sequences and invalid ones.
-fn utf8_profile(mut bytes: &[u8]) -> (usize, usize) {
+fn utf8_profile(bytes: &[u8]) -> (usize, usize) {
     // In valid UTF-8 each multi-byte character has one lead byte (C2..F4),
     // and no other byte is C0 or above.
-    let leads = |valid: &[u8]| valid.iter().filter(|&&b| b >= 0xc0).count();
+    utf8_stretches(bytes, |valid| valid.iter().filter(|&&b| b >= 0xc0).count())
+}
+
+/// Walks `bytes` as stretches of valid UTF-8 between invalid sequences:
+/// the sum of `count` over the stretches, and how many invalid sequences.
+fn utf8_stretches(mut bytes: &[u8], count: impl Fn(&[u8]) -> usize) -> (usize, usize) {
     let (mut valid, mut invalid) = (0, 0);
     loop {
         match std::str::from_utf8(bytes) {
-            Ok(_) => return (valid + leads(bytes), invalid),
+            Ok(_) => return (valid + count(bytes), invalid),
             Err(e) => {
                 let good = e.valid_up_to();
-                valid += leads(&bytes[..good]);
+                valid += count(&bytes[..good]);
                 invalid += 1;
                 let skip = good + e.error_len().unwrap_or(bytes.len() - good).max(1);
                 bytes = &bytes[skip.min(bytes.len())..];
@@ -379,21 +384,11 @@ mod tests {
     }
 
     /// [`utf8_profile`] said the plain way: each valid stretch's characters.
-    fn utf8_profile_model(mut bytes: &[u8]) -> (usize, usize) {
-        let count = |s: &str| s.chars().filter(|c| !c.is_ascii()).count();
-        let (mut valid, mut invalid) = (0, 0);
-        loop {
-            match std::str::from_utf8(bytes) {
-                Ok(s) => return (valid + count(s), invalid),
-                Err(e) => {
-                    let good = e.valid_up_to();
-                    valid += count(std::str::from_utf8(&bytes[..good]).unwrap());
-                    invalid += 1;
-                    let skip = good + e.error_len().unwrap_or(bytes.len() - good).max(1);
-                    bytes = &bytes[skip.min(bytes.len())..];
-                }
-            }
-        }
+    fn utf8_profile_model(bytes: &[u8]) -> (usize, usize) {
+        utf8_stretches(bytes, |valid| {
+            let s = std::str::from_utf8(valid).expect("a valid stretch");
+            s.chars().filter(|c| !c.is_ascii()).count()
+        })
     }
 
     /// Pieces of text as these files hold them: ASCII runs, UTF-8
