@@ -45,18 +45,29 @@ const LATIN1: [char; 64] = [
     '\0', 'n', 'o', 'o', 'o', 'o', 'o', '\0', '\0', 'u', 'u', 'u', 'u', 'y', '\0', 'y',
 ];
 
+/// `0x01` in each byte of a word.
+pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of each byte of a word.
+pub(crate) const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `x` (eight bytes, little-endian) that is not
+/// printable ASCII: below 0x20 (tabs too) or at or above 0x7f. A flag may
+/// carry into the bytes above a flagged one, never below: the lowest flag
+/// is a real one.
+#[inline]
+pub(crate) fn not_printable(x: u64) -> u64 {
+    let control = x.wrapping_sub(0x20 * ONES) & !x; // a byte below 0x20
+    let high = x | x.wrapping_add(ONES); // a byte at or above 0x7f
+    (control | high) & HIGH
+}
+
 /// The length of the run of printable ASCII and tabs `b` starts with: the
 /// bytes folding and cleaning leave alone. Eight bytes at a time.
 #[inline]
 pub(crate) fn plain_run(b: &[u8]) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut i = 0;
     while let Some(chunk) = b.get(i..i + 8) {
-        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-        let control = x.wrapping_sub(0x20 * ONES) & !x & HIGH; // a byte below 0x20
-        let high = (x | x.wrapping_add(ONES)) & HIGH; // a byte at or above 0x7f
-        if control | high != 0 {
+        if not_printable(u64::from_le_bytes(chunk.try_into().expect("eight bytes"))) != 0 {
             break;
         }
         i += 8;

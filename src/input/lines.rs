@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
-use super::fold::Folded;
+use super::fold::{not_printable, Folded, HIGH, ONES};
 
 /// One input line, cleaned for values and folded for matching. Most lines
 /// need no cleaning and no folding: they borrow the document's text.
@@ -141,8 +141,6 @@ fn clean_artifacts(raw: &str) -> String {
 /// private use area, with no `**` and no leading `#`: text already in NFC
 /// with nothing to remove but trailing spaces.
 fn is_plain(b: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     let lead = b.iter().position(|&c| c != b' ' && c != b'\t');
     if lead.is_some_and(|i| b[i] == b'#') {
         return false;
@@ -159,11 +157,9 @@ fn is_plain(b: &[u8]) -> bool {
                 .rev()
                 .fold(b' ' as u64 * ONES, |x, &c| x << 8 | c as u64),
         };
-        let control = x.wrapping_sub(0x20 * ONES) & !x; // a byte below 0x20
-        let high = x | x.wrapping_add(ONES); // a byte at or above 0x7f
         let s = x ^ (b'*' as u64 * ONES);
-        let star = s.wrapping_sub(ONES) & !s; // a `*`
-        let flags = (control | high | star) & HIGH;
+        let star = s.wrapping_sub(ONES) & !s & HIGH; // a `*`
+        let flags = not_printable(x) | star;
         if flags == 0 {
             i += 8;
             continue;

@@ -111,7 +111,7 @@ fn memchr_nul(bytes: &[u8]) -> bool {
 
 /// The positions of the bytes above ASCII, found eight bytes at a time.
 fn non_ascii(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
+    use super::fold::HIGH;
     let mut at = 0;
     std::iter::from_fn(move || {
         while let Some(chunk) = bytes.get(at..at + 8) {
