@@ -24,6 +24,7 @@
 pub mod alloc;
 pub mod cli;
 pub mod config;
+pub mod document;
 pub mod error;
 pub mod extract;
 pub mod input;

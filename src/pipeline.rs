@@ -5,7 +5,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::extract;
 use crate::input::pdf::{self, worker::PdfSettings};
-use crate::input::{lines::split_lines, text::decode, Source};
+use crate::input::{lines::split_lines, office, text::decode, Source};
 use crate::normalize;
 use crate::record::{Issue, Record, Unplaced};
 use crate::template::Template;
@@ -101,6 +101,7 @@ pub fn process_bytes_with(t: &Template, name: &str, bytes: &[u8], opts: &Options
         return failed("empty", format!("{name}: the file is empty"));
     }
     let is_pdf = pdf::is_pdf(bytes);
+    let mut view = None;
     let decoded = if is_pdf {
         match pdf::worker::extract(bytes, &opts.pdf) {
             Ok(text) => crate::input::text::Decoded {
@@ -112,6 +113,22 @@ pub fn process_bytes_with(t: &Template, name: &str, bytes: &[u8], opts: &Options
         }
     } else if pdf::named_pdf(name) {
         return failed("pdf_invalid", format!("{name}: not a PDF (no %PDF header)"));
+    } else if office::claims(bytes, name) {
+        let doc = match office::read(bytes, name) {
+            Ok(doc) => doc,
+            Err(f) => return failed(f.code, format!("{name}: {}", f.message)),
+        };
+        let lines = doc.line_view();
+        if lines.text.trim().is_empty() {
+            return failed("empty", format!("{name}: the document has no text"));
+        }
+        let decoded = crate::input::text::Decoded {
+            text: lines.text.clone(),
+            encoding: "document",
+            warning: None,
+        };
+        view = Some((lines, doc.warnings));
+        decoded
     } else {
         match decode(bytes) {
             Ok(d) => d,
@@ -169,8 +186,16 @@ pub fn process_bytes_with(t: &Template, name: &str, bytes: &[u8], opts: &Options
             }
             let (fields, more) = normalize::fields(t, &raw);
             let options_seen = normalize::options_seen(t, &raw);
-            let provenance = Some(normalize::provenance(t, &raw));
+            let mut provenance = normalize::provenance(t, &raw);
             issues.extend(more);
+            if let Some((view, warnings)) = &view {
+                for (code, message) in warnings {
+                    issues.push(Issue::warning(None, code, format!("{name}: {message}"), None));
+                }
+                for (_, origin) in &mut provenance.0 {
+                    origin.at = view.place(origin.line).map(|p| p.to_string());
+                }
+            }
             let rules = validate::validate(t, &raw, &fields, &issues);
             issues.extend(rules);
             let complete = validate::is_complete(&issues);
@@ -185,9 +210,16 @@ pub fn process_bytes_with(t: &Template, name: &str, bytes: &[u8], opts: &Options
                 unplaced: raw
                     .unplaced
                     .into_iter()
-                    .map(|(line, text)| Unplaced { line, text })
+                    .map(|(line, text)| Unplaced {
+                        at: view
+                            .as_ref()
+                            .and_then(|(v, _)| v.place(line))
+                            .map(|p| p.to_string()),
+                        line,
+                        text,
+                    })
                     .collect(),
-                provenance,
+                provenance: Some(provenance),
                 error: None,
                 options_seen,
             }

@@ -57,6 +57,9 @@ impl Issue {
 pub struct Unplaced {
     pub line: usize,
     pub text: String,
+    /// Where the line is in a structured original (`body/tbl[2]/tr[1]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
 }
 
 /// Where a value came from: its line, and the text as written (for a block
@@ -68,6 +71,10 @@ pub struct Origin {
     pub last_line: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub raw: Option<String>,
+    /// Where the line is in a structured original (a Word or LibreOffice
+    /// document): `body/tbl[2]/tr[1]/tc[3]/p[1]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
 }
 
 /// The origin of each value, by key (`cpf`, `contatos[2].data`), in the

@@ -3,6 +3,7 @@
 
 pub mod fold;
 pub mod lines;
+pub mod office;
 pub mod pdf;
 pub mod text;
 
@@ -86,7 +87,7 @@ const FIRST_READ: usize = 32 << 10;
 pub const MAX_BYTES: u64 = 50 * 1024 * 1024;
 
 /// File endings read when walking a directory.
-pub const EXTENSIONS: &[&str] = &["txt", "text", "md", "pdf"];
+pub const EXTENSIONS: &[&str] = &["txt", "text", "md", "pdf", "docx", "docm", "odt", "doc"];
 
 /// Expands the paths given on the command line into sources: files as
 /// given, directories walked recursively in sorted order (text and PDF files,

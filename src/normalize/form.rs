@@ -57,6 +57,7 @@ fn origin(slot: &Slot) -> Origin {
         line,
         last_line: None,
         raw: Some(raw),
+        at: None,
     };
     match slot {
         Slot::Text { text, .. } => raw(text.clone()),
@@ -64,6 +65,7 @@ fn origin(slot: &Slot) -> Origin {
             line,
             last_line: Some(lines.iter().map(|(n, _)| *n).max().unwrap_or(line)),
             raw: None,
+            at: None,
         },
         Slot::Options { hits, .. } => {
             let deciding: Vec<&str> = hits

@@ -107,6 +107,10 @@ impl Json<'_> {
         self.uint(u.line as u64);
         self.name(&mut o, "text");
         string(self.out, &u.text);
+        if let Some(at) = &u.at {
+            self.name(&mut o, "at");
+            string(self.out, at);
+        }
         self.end(o, b'}');
     }
 
@@ -121,6 +125,10 @@ impl Json<'_> {
         if let Some(raw) = &origin.raw {
             self.name(&mut o, "raw");
             string(self.out, raw);
+        }
+        if let Some(at) = &origin.at {
+            self.name(&mut o, "at");
+            string(self.out, at);
         }
         self.end(o, b'}');
     }

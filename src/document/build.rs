@@ -1,0 +1,312 @@
+//! Building a [`Document`](super::Document) from a stream of "this opens",
+//! "this closes", "here is text": what every reader of a markup format
+//! does, kept in one place so readers only map their elements to it.
+
+use super::{
+    Block, Cell, Content, Inline, Mark, MarkSource, MarkState, Paragraph, Part, Row, Table,
+};
+
+/// What is open, innermost last.
+#[derive(Debug)]
+enum Frame {
+    /// A container of blocks: the part itself, or a text box.
+    Blocks(Vec<Block>, Part),
+    Table(Table),
+    /// A row, and how many grid columns the last cell's span still covers
+    /// (for formats that write covered cells).
+    Row(Row, u32),
+    Cell(Cell),
+    /// A paragraph, and the blocks of the text boxes anchored in it.
+    Paragraph(Paragraph, Vec<Block>),
+}
+
+/// The kinds of frame a reader opens and closes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Open {
+    Paragraph,
+    Table,
+    Row,
+    Cell,
+    TextBox,
+}
+
+/// Blocks being built from one part of a document.
+#[derive(Debug)]
+pub struct Builder {
+    frames: Vec<Frame>,
+    /// Inside this many elements whose text is not a value (a checkbox's
+    /// glyph, a placeholder, deleted text): text and inlines are dropped.
+    pub hidden: usize,
+    /// A mark met outside any paragraph, for the next one.
+    pending: Option<Mark>,
+}
+
+impl Builder {
+    /// A builder for blocks of `part`.
+    pub fn new(part: Part) -> Builder {
+        Builder {
+            frames: vec![Frame::Blocks(Vec::new(), part)],
+            hidden: 0,
+            pending: None,
+        }
+    }
+
+    /// Opens a frame.
+    pub fn open(&mut self, what: Open) {
+        let frame = match what {
+            Open::Paragraph => {
+                let mut p = Paragraph::default();
+                if let Some(m) = self.pending.take() {
+                    p.inlines.push(Inline::Mark(m));
+                }
+                Frame::Paragraph(p, Vec::new())
+            }
+            Open::Table => Frame::Table(Table::default()),
+            Open::Row => Frame::Row(Row::default(), 0),
+            Open::Cell => Frame::Cell(Cell::default()),
+            Open::TextBox => Frame::Blocks(Vec::new(), Part::TextBox),
+        };
+        self.frames.push(frame);
+    }
+
+    /// Opens a cell that spans `col_span` grid columns.
+    pub fn open_cell(&mut self, col_span: u32) {
+        let col_span = col_span.clamp(1, 64);
+        if let Some(Frame::Row(_, covered)) = self.frames.last_mut() {
+            *covered = col_span - 1;
+        }
+        self.frames.push(Frame::Cell(Cell {
+            col_span,
+            ..Cell::default()
+        }));
+    }
+
+    /// A covered cell (ODF's `table:covered-table-cell`): under a span of
+    /// this row it is nothing, else it continues the cell above.
+    pub fn covered_cell(&mut self) {
+        if let Some(Frame::Row(row, covered)) = self.frames.last_mut() {
+            if *covered > 0 {
+                *covered -= 1;
+            } else {
+                row.cells.push(Cell {
+                    merged_above: true,
+                    ..Cell::default()
+                });
+            }
+        }
+    }
+
+    /// The cell being read, to set its span or merge.
+    pub fn cell(&mut self) -> Option<&mut Cell> {
+        match self.frames.last_mut() {
+            Some(Frame::Cell(c)) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// Closes the innermost frame if it is of this kind (a reader's ends
+    /// match its starts, but a start it refused has no frame).
+    pub fn close(&mut self, what: Open) {
+        let open = match self.frames.last() {
+            Some(Frame::Paragraph(..)) => Open::Paragraph,
+            Some(Frame::Table(_)) => Open::Table,
+            Some(Frame::Row(..)) => Open::Row,
+            Some(Frame::Cell(_)) => Open::Cell,
+            Some(Frame::Blocks(_, Part::TextBox)) if self.frames.len() > 1 => Open::TextBox,
+            _ => return,
+        };
+        if open == what {
+            self.close_top();
+        }
+    }
+
+    /// Pops the innermost frame into the one around it.
+    fn close_top(&mut self) {
+        let Some(frame) = self.frames.pop() else {
+            return;
+        };
+        match frame {
+            Frame::Paragraph(p, boxes) => {
+                let part = self.part();
+                let blocks = self.container();
+                blocks.push(block(Content::Paragraph(p), part));
+                blocks.extend(boxes);
+            }
+            Frame::Table(t) => {
+                let part = self.part();
+                self.container().push(block(Content::Table(t), part));
+            }
+            Frame::Row(row, _) => match self.frames.last_mut() {
+                Some(Frame::Table(t)) => t.rows.push(row),
+                // A row outside a table: its cells' text is kept.
+                _ => {
+                    let blocks: Vec<Block> = row.cells.into_iter().flat_map(|c| c.blocks).collect();
+                    self.container().extend(blocks);
+                }
+            },
+            Frame::Cell(cell) => match self.frames.last_mut() {
+                Some(Frame::Row(r, _)) => r.cells.push(cell),
+                _ => self.container().extend(cell.blocks),
+            },
+            Frame::Blocks(blocks, _) => match self.frames.last_mut() {
+                Some(Frame::Paragraph(_, boxes)) => boxes.extend(blocks),
+                _ => self.container().extend(blocks),
+            },
+        }
+    }
+
+    /// Closes what is still open (a part cut short) and gives the blocks.
+    pub fn finish(mut self) -> Vec<Block> {
+        while self.frames.len() > 1 {
+            self.close_top();
+        }
+        match self.frames.pop() {
+            Some(Frame::Blocks(blocks, _)) => blocks,
+            _ => Vec::new(),
+        }
+    }
+
+    /// The part of the innermost container.
+    fn part(&self) -> Part {
+        self.frames
+            .iter()
+            .rev()
+            .find_map(|f| match f {
+                Frame::Blocks(_, part) => Some(*part),
+                _ => None,
+            })
+            .unwrap_or(Part::Body)
+    }
+
+    /// The innermost frame that holds blocks.
+    fn container(&mut self) -> &mut Vec<Block> {
+        let i = self
+            .frames
+            .iter()
+            .rposition(|f| matches!(f, Frame::Blocks(..) | Frame::Cell(_)))
+            .expect("the part's own frame is never closed");
+        match &mut self.frames[i] {
+            Frame::Blocks(blocks, _) => blocks,
+            Frame::Cell(c) => &mut c.blocks,
+            _ => unreachable!("found above"),
+        }
+    }
+
+    /// The innermost open paragraph.
+    fn paragraph(&mut self) -> Option<&mut Paragraph> {
+        self.frames.iter_mut().rev().find_map(|f| match f {
+            Frame::Paragraph(p, _) => Some(p),
+            _ => None,
+        })
+    }
+
+    /// Text, with the box glyphs in it (☐ ☑ ☒) read as marks.
+    pub fn text(&mut self, t: &str) {
+        if self.hidden > 0 {
+            return;
+        }
+        let Some(p) = self.paragraph() else {
+            return;
+        };
+        let mut rest = t;
+        while let Some((i, c)) = rest.char_indices().find(|(_, c)| glyph_state(*c).is_some()) {
+            p.push_text(&rest[..i]);
+            let state = glyph_state(c).expect("found above");
+            p.inlines.push(Inline::Mark(Mark {
+                state,
+                source: MarkSource::Glyph(c),
+            }));
+            rest = &rest[i + c.len_utf8()..];
+        }
+        p.push_text(rest);
+    }
+
+    /// A tab or a line break.
+    pub fn inline(&mut self, inline: Inline) {
+        if self.hidden > 0 {
+            return;
+        }
+        if let Some(p) = self.paragraph() {
+            p.inlines.push(inline);
+        }
+    }
+
+    /// A box: in its paragraph, or waiting for the next one to start (a
+    /// control around whole paragraphs).
+    pub fn mark(&mut self, state: MarkState, source: MarkSource) {
+        let mark = Mark { state, source };
+        match self.paragraph() {
+            Some(p) => p.inlines.push(Inline::Mark(mark)),
+            None => self.pending = Some(mark),
+        }
+    }
+}
+
+fn block(content: Content, part: Part) -> Block {
+    Block {
+        content,
+        part,
+        page: None,
+        bbox: None,
+    }
+}
+
+/// The box characters typed as text: ☐ ☑ ☒.
+fn glyph_state(c: char) -> Option<MarkState> {
+    match c {
+        '☐' => Some(MarkState::Unchecked),
+        '☑' | '☒' => Some(MarkState::Checked),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Document;
+
+    #[test]
+    fn covered_cells_under_a_span_vanish_and_others_merge_above() {
+        let mut b = Builder::new(Part::Body);
+        b.open(Open::Table);
+        b.open(Open::Row);
+        b.open_cell(2);
+        b.open(Open::Paragraph);
+        b.text("Colaborador");
+        b.close(Open::Paragraph);
+        b.close(Open::Cell);
+        b.covered_cell();
+        b.open_cell(1);
+        b.open(Open::Paragraph);
+        b.text("Data");
+        b.close(Open::Paragraph);
+        b.close(Open::Cell);
+        b.close(Open::Row);
+        b.open(Open::Row);
+        b.covered_cell();
+        b.open_cell(1);
+        b.open(Open::Paragraph);
+        b.text("☒ Sim");
+        b.close(Open::Paragraph);
+        b.close(Open::Cell);
+        b.close(Open::Row);
+        let doc = Document {
+            blocks: b.finish(),
+            ..Document::default()
+        };
+        assert_eq!(doc.line_view().text, "Colaborador\t\tData\n\t☒ Sim\n");
+    }
+
+    #[test]
+    fn a_mark_before_any_paragraph_waits_for_the_next() {
+        let mut b = Builder::new(Part::Body);
+        b.mark(MarkState::Checked, MarkSource::ContentControl);
+        b.open(Open::Paragraph);
+        b.text("Sim");
+        let doc = Document {
+            blocks: b.finish(),
+            ..Document::default()
+        };
+        assert_eq!(doc.line_view().text, "☒ Sim\n");
+    }
+}

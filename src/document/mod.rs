@@ -1,0 +1,559 @@
+//! The layout model: what a reader found in a document, before any template
+//! looks at it. Nothing here knows a file format, and nothing here knows a
+//! template.
+//!
+//! A [`Document`] is a sequence of [`Block`]s: paragraphs, and tables whose
+//! rows hold cells that hold blocks again (so tables nest) and may span
+//! columns or rows. Each block knows the [`Part`] of the document it comes
+//! from (the body, a text box, a header...), its page where the source says,
+//! and its position where the source has one. Page furniture (headers,
+//! footers, footnotes) is kept in [`Document::furniture`], apart from the
+//! form's content. A checkbox is an element of its paragraph, a [`Mark`] with
+//! its state and where the state came from, never a character to be guessed
+//! back.
+//!
+//! Recognition reads a document through its [`LineView`]: one line per
+//! paragraph (a line break inside a paragraph starts a line of the same
+//! paragraph), one line per table row with its cells separated by tabs, so
+//! a row of label cells over a row of value cells is the shape recognition
+//! pairs by column. Marks are written as the glyphs recognition knows (☒,
+//! ☐, and U+FFFD for a state that is unknown). Each line keeps its
+//! [`Place`] in the document, which a record's provenance reports.
+//!
+//! Readers: [`crate::input::office`] (Word `.docx`/`.docm`, LibreOffice
+//! `.odt`). Text exports and PDF text arrive already in the line view's
+//! shape (a line a paragraph or a tab-separated row) and are split into
+//! lines directly, which keeps the text path at its speed.
+
+pub mod build;
+
+/// A whole document as a reader found it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Document {
+    /// The content, in reading order.
+    pub blocks: Vec<Block>,
+    /// Headers, footers and footnotes: text repeated on pages or set apart
+    /// from the content, which no field takes.
+    pub furniture: Vec<Block>,
+    /// What the reader noticed and the record should say: `(code, message)`.
+    pub warnings: Vec<(&'static str, String)>,
+}
+
+/// One paragraph or table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    pub content: Content,
+    /// Where in the document the block is.
+    pub part: Part,
+    /// The 1-based page, where the source says (PDF; a Word document's
+    /// explicit page breaks).
+    pub page: Option<u32>,
+    /// Its box on the page, where the source has one.
+    pub bbox: Option<Rect>,
+}
+
+/// A block's content.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Content {
+    Paragraph(Paragraph),
+    Table(Table),
+}
+
+/// The part of a document a block comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Body,
+    /// A text box (a shape with text) anchored in the body.
+    TextBox,
+    Header,
+    Footer,
+    Footnote,
+}
+
+impl Part {
+    /// The name used in provenance.
+    pub fn name(self) -> &'static str {
+        match self {
+            Part::Body => "body",
+            Part::TextBox => "text_box",
+            Part::Header => "header",
+            Part::Footer => "footer",
+            Part::Footnote => "footnote",
+        }
+    }
+}
+
+/// A box on a page, in points from the top left.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rect {
+    pub x: f32,
+    pub y: f32,
+    pub width: f32,
+    pub height: f32,
+}
+
+/// A paragraph: text, tabs, line breaks and checkbox marks in order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Paragraph {
+    pub inlines: Vec<Inline>,
+}
+
+/// One element of a paragraph.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inline {
+    Text(String),
+    /// A tab: in a form, what separates a label from its value.
+    Tab,
+    /// A line break inside the paragraph.
+    Break,
+    Mark(Mark),
+}
+
+/// A checkbox, with its state and where the state was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mark {
+    pub state: MarkState,
+    pub source: MarkSource,
+}
+
+/// What a box says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkState {
+    Checked,
+    Unchecked,
+    /// The box is there, but its state cannot be told.
+    Unknown,
+}
+
+/// Where a box's state came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkSource {
+    /// A box character typed in the text (☒, ☐...).
+    Glyph(char),
+    /// A symbol-font character (Word's `w:sym`: font and code).
+    Symbol(SymbolFont, u16),
+    /// A checkbox content control (Word's `w14:checkbox`).
+    ContentControl,
+    /// A legacy form field (Word's `FORMCHECKBOX`).
+    FormField,
+    /// A form control drawn on the page (an ODF `form:checkbox`).
+    FormControl,
+}
+
+/// The symbol fonts whose box characters are known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SymbolFont {
+    Wingdings,
+    Wingdings2,
+    Other,
+}
+
+impl Paragraph {
+    /// Appends text, joining it to the text before (runs split a word
+    /// anywhere).
+    pub fn push_text(&mut self, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        match self.inlines.last_mut() {
+            Some(Inline::Text(s)) => s.push_str(text),
+            _ => self.inlines.push(Inline::Text(text.to_string())),
+        }
+    }
+
+    /// The paragraph's text with marks as glyphs, one string per line.
+    fn lines(&self) -> Vec<String> {
+        let mut lines = vec![String::new()];
+        let mut after_mark = false;
+        for inline in &self.inlines {
+            let line = lines.last_mut().expect("never empty");
+            match inline {
+                Inline::Text(s) => {
+                    // One space between a box and its option: a wider gap
+                    // would read as a cell border.
+                    let s = if after_mark { s.trim_start() } else { s };
+                    line.push_str(&flatten(s));
+                }
+                Inline::Tab => line.push('\t'),
+                Inline::Break => lines.push(String::new()),
+                Inline::Mark(m) => {
+                    if !line.is_empty() && !line.ends_with([' ', '\t']) {
+                        line.push(' ');
+                    }
+                    line.push(m.state.glyph());
+                    line.push(' ');
+                }
+            }
+            after_mark = matches!(inline, Inline::Mark(_))
+                || (after_mark && matches!(inline, Inline::Text(s) if s.trim().is_empty()));
+        }
+        lines
+    }
+}
+
+/// Text of one line: no line ends, and no tabs, which would split cells.
+fn flatten(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains(['\n', '\r']) {
+        s.replace(['\n', '\r'], " ").into()
+    } else {
+        s.into()
+    }
+}
+
+impl MarkState {
+    /// The glyph the line view writes: recognition reads ☒ as checked, ☐
+    /// as unchecked and U+FFFD as a mark that cannot be read.
+    pub fn glyph(self) -> char {
+        match self {
+            MarkState::Checked => '☒',
+            MarkState::Unchecked => '☐',
+            MarkState::Unknown => '\u{FFFD}',
+        }
+    }
+}
+
+/// A table: rows of cells.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Table {
+    pub rows: Vec<Row>,
+}
+
+/// One row of a table.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Row {
+    pub cells: Vec<Cell>,
+}
+
+/// One cell: blocks (paragraphs, nested tables) and how far it spans.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub blocks: Vec<Block>,
+    /// Grid columns the cell covers (1 for a plain cell).
+    pub col_span: u32,
+    /// The cell continues the one above it (a vertical merge): its text is
+    /// that cell's, and it holds none of its own.
+    pub merged_above: bool,
+}
+
+impl Default for Cell {
+    fn default() -> Self {
+        Cell {
+            blocks: Vec::new(),
+            col_span: 1,
+            merged_above: false,
+        }
+    }
+}
+
+/// Where a line of the view comes from: the part, then the path through
+/// tables, rows and cells to the paragraph, each 1-based.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub part: Part,
+    /// Steps from the part to the line's block.
+    pub path: Vec<Step>,
+}
+
+/// One step of a [`Place`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// The n-th block of its container that is a paragraph.
+    Paragraph(u32),
+    /// The n-th table of its container.
+    Table(u32),
+    Row(u32),
+    Cell(u32),
+}
+
+impl std::fmt::Display for Place {
+    /// `body/tbl[2]/tr[1]/tc[3]/p[1]`, in the spirit of an XPath.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.part.name())?;
+        for step in &self.path {
+            let (name, n) = match step {
+                Step::Paragraph(n) => ("p", n),
+                Step::Table(n) => ("tbl", n),
+                Step::Row(n) => ("tr", n),
+                Step::Cell(n) => ("tc", n),
+            };
+            write!(f, "/{name}[{n}]")?;
+        }
+        Ok(())
+    }
+}
+
+/// A document written as numbered lines for recognition, each with its
+/// place. Line `n` (1-based, as records count) is `places[n - 1]`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LineView {
+    /// The lines, each ended by `\n`.
+    pub text: String,
+    pub places: Vec<Place>,
+}
+
+impl LineView {
+    fn push(&mut self, line: &str, place: Place) {
+        self.text.push_str(line);
+        self.text.push('\n');
+        self.places.push(place);
+    }
+
+    /// The place of 1-based line `no`.
+    pub fn place(&self, no: usize) -> Option<&Place> {
+        no.checked_sub(1).and_then(|i| self.places.get(i))
+    }
+}
+
+impl Document {
+    /// The content as lines for recognition (furniture left out): see the
+    /// module docs.
+    pub fn line_view(&self) -> LineView {
+        let mut view = LineView::default();
+        write_blocks(&self.blocks, &[], &mut view);
+        view
+    }
+
+    /// All the text of the content, blocks and cells in reading order
+    /// (for tests, and to tell an empty document).
+    pub fn plain_text(&self) -> String {
+        self.line_view().text
+    }
+}
+
+/// Writes blocks in order; text boxes keep their own part.
+fn write_blocks(blocks: &[Block], path: &[Step], view: &mut LineView) {
+    let (mut paragraphs, mut tables) = (0, 0);
+    for block in blocks {
+        let mut here = path.to_vec();
+        match &block.content {
+            Content::Paragraph(p) => {
+                paragraphs += 1;
+                here.push(Step::Paragraph(paragraphs));
+                for line in p.lines() {
+                    let place = Place {
+                        part: block.part,
+                        path: here.clone(),
+                    };
+                    view.push(&line, place);
+                }
+            }
+            Content::Table(t) => {
+                tables += 1;
+                here.push(Step::Table(tables));
+                write_table(t, block.part, &here, view);
+            }
+        }
+    }
+}
+
+/// A row whose cells hold one line each is one tab-separated line (a row
+/// of labels over a row of values pairs by column). A cell that spans
+/// columns is followed by empty cells, so the columns after it keep their
+/// place. A row where some cell holds more (several paragraphs, a nested
+/// table) is written cell after cell, each cell's lines in turn: the text
+/// of a notes cell keeps its line breaks.
+fn write_table(t: &Table, part: Part, path: &[Step], view: &mut LineView) {
+    for (r, row) in t.rows.iter().enumerate() {
+        let mut row_path = path.to_vec();
+        row_path.push(Step::Row(r as u32 + 1));
+        let simple = row.cells.iter().all(|c| cell_line(c).is_some());
+        if simple {
+            let mut line = String::new();
+            let last = row.cells.len().saturating_sub(1);
+            for (i, cell) in row.cells.iter().enumerate() {
+                if i > 0 {
+                    line.push('\t');
+                }
+                line.push_str(cell_line(cell).flatten().unwrap_or_default().trim());
+                if i < last {
+                    for _ in 1..cell.col_span {
+                        line.push('\t');
+                    }
+                }
+            }
+            let place = Place {
+                part,
+                path: row_path,
+            };
+            view.push(&line, place);
+            continue;
+        }
+        for (c, cell) in row.cells.iter().enumerate() {
+            if cell.merged_above {
+                continue;
+            }
+            let mut cell_path = row_path.clone();
+            cell_path.push(Step::Cell(c as u32 + 1));
+            write_blocks(&cell.blocks, &cell_path, view);
+        }
+    }
+}
+
+/// The one line a cell holds: `Some(None)` for an empty cell, `Some(line)`
+/// for one paragraph of one line, `None` when it holds more.
+fn cell_line(cell: &Cell) -> Option<Option<String>> {
+    if cell.merged_above {
+        return Some(None);
+    }
+    let mut found = None;
+    for block in &cell.blocks {
+        match &block.content {
+            Content::Table(_) => return None,
+            Content::Paragraph(p) => {
+                let mut lines = p.lines();
+                if lines.len() > 1 || lines[0].contains('\t') {
+                    return None;
+                }
+                let line = lines.pop().expect("one line");
+                if line.trim().is_empty() {
+                    continue;
+                }
+                if found.is_some() {
+                    return None;
+                }
+                found = Some(line);
+            }
+        }
+    }
+    Some(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn para(part: Part, inlines: Vec<Inline>) -> Block {
+        Block {
+            content: Content::Paragraph(Paragraph { inlines }),
+            part,
+            page: None,
+            bbox: None,
+        }
+    }
+
+    fn text(s: &str) -> Inline {
+        Inline::Text(s.to_string())
+    }
+
+    fn cell(blocks: Vec<Block>) -> Cell {
+        Cell {
+            blocks,
+            ..Cell::default()
+        }
+    }
+
+    fn mark(state: MarkState) -> Inline {
+        Inline::Mark(Mark {
+            state,
+            source: MarkSource::FormField,
+        })
+    }
+
+    #[test]
+    fn paragraphs_are_lines_and_breaks_split_them() {
+        let doc = Document {
+            blocks: vec![
+                para(Part::Body, vec![text("Colaborador"), Inline::Tab, text("Ana")]),
+                para(Part::Body, vec![text("uma"), Inline::Break, text("duas")]),
+            ],
+            ..Document::default()
+        };
+        let view = doc.line_view();
+        assert_eq!(view.text, "Colaborador\tAna\numa\nduas\n");
+        assert_eq!(view.place(1).unwrap().to_string(), "body/p[1]");
+        assert_eq!(view.place(3).unwrap().to_string(), "body/p[2]");
+        assert_eq!(view.place(4), None);
+    }
+
+    #[test]
+    fn marks_are_written_as_the_glyphs_recognition_reads() {
+        let doc = Document {
+            blocks: vec![para(
+                Part::Body,
+                vec![
+                    mark(MarkState::Checked),
+                    text("SIM "),
+                    mark(MarkState::Unchecked),
+                    text("NÃO "),
+                    mark(MarkState::Unknown),
+                    text("Talvez"),
+                ],
+            )],
+            ..Document::default()
+        };
+        assert_eq!(doc.line_view().text, "☒ SIM ☐ NÃO \u{FFFD} Talvez\n");
+    }
+
+    #[test]
+    fn a_row_of_one_line_cells_is_a_tab_line_and_spans_keep_columns() {
+        let p = |s: &str| para(Part::Body, vec![text(s)]);
+        let table = Table {
+            rows: vec![
+                Row {
+                    cells: vec![
+                        Cell {
+                            col_span: 2,
+                            ..cell(vec![p("Colaborador")])
+                        },
+                        cell(vec![p("Data")]),
+                    ],
+                },
+                Row {
+                    cells: vec![
+                        cell(vec![p("Ana")]),
+                        cell(vec![]),
+                        cell(vec![p("20/03/2025")]),
+                    ],
+                },
+                Row {
+                    cells: vec![cell(vec![p("Obs.:"), p("linha um"), p("linha dois")])],
+                },
+            ],
+        };
+        let doc = Document {
+            blocks: vec![Block {
+                content: Content::Table(table),
+                part: Part::Body,
+                page: None,
+                bbox: None,
+            }],
+            ..Document::default()
+        };
+        let view = doc.line_view();
+        assert_eq!(
+            view.text,
+            "Colaborador\t\tData\nAna\t\t20/03/2025\nObs.:\nlinha um\nlinha dois\n"
+        );
+        assert_eq!(view.place(1).unwrap().to_string(), "body/tbl[1]/tr[1]");
+        assert_eq!(
+            view.place(4).unwrap().to_string(),
+            "body/tbl[1]/tr[3]/tc[1]/p[2]"
+        );
+    }
+
+    #[test]
+    fn a_cell_merged_from_above_is_an_empty_cell() {
+        let p = |s: &str| para(Part::Body, vec![text(s)]);
+        let table = Table {
+            rows: vec![Row {
+                cells: vec![
+                    Cell {
+                        merged_above: true,
+                        ..cell(vec![p("ignored")])
+                    },
+                    cell(vec![p("B")]),
+                ],
+            }],
+        };
+        let doc = Document {
+            blocks: vec![Block {
+                content: Content::Table(table),
+                part: Part::Body,
+                page: None,
+                bbox: None,
+            }],
+            ..Document::default()
+        };
+        assert_eq!(doc.line_view().text, "\tB\n");
+    }
+}
