@@ -5,7 +5,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::extract;
 use crate::input::pdf::{self, worker::PdfSettings};
-use crate::input::{lines::split_lines, office, text::decode, Source};
+use crate::document::LineView;
+use crate::input::text::{decode, Decoded};
+use crate::input::{lines::split_lines, office, Source};
 use crate::normalize;
 use crate::record::{Issue, Record, Unplaced};
 use crate::template::Template;
@@ -94,6 +96,61 @@ pub fn process_bytes(t: &Template, name: &str, bytes: &[u8]) -> Vec<Record> {
     process_bytes_with(t, name, bytes, DEFAULT.get_or_init(Options::default))
 }
 
+/// What a structured original gives besides its text: the line view (the
+/// place of each line) and the reader's warnings.
+type Structure = Option<(LineView, Vec<(&'static str, String)>)>;
+
+/// A document's text for recognition, by kind: PDF (in a worker), a Word
+/// or LibreOffice original (through the layout model), or text. An error
+/// is the failed record's `(code, message)`.
+fn read(
+    name: &str,
+    bytes: &[u8],
+    is_pdf: bool,
+    opts: &Options,
+) -> Result<(Decoded, Structure), (String, String)> {
+    if is_pdf {
+        return match pdf::worker::extract(bytes, &opts.pdf) {
+            Ok(text) => Ok((
+                Decoded {
+                    text,
+                    encoding: "PDF",
+                    warning: None,
+                },
+                None,
+            )),
+            Err(f) => Err((f.code, f.message)),
+        };
+    }
+    if pdf::named_pdf(name) {
+        return Err(("pdf_invalid".into(), "not a PDF (no %PDF header)".into()));
+    }
+    if office::claims(bytes, name) {
+        match office::read(bytes, name) {
+            Ok(doc) => {
+                let view = doc.line_view();
+                if view.text.trim().is_empty() {
+                    return Err(("empty".into(), "the document has no text".into()));
+                }
+                let decoded = Decoded {
+                    text: view.text.clone(),
+                    encoding: "document",
+                    warning: None,
+                };
+                return Ok((decoded, Some((view, doc.warnings))));
+            }
+            // A zip that is no office document, named like a text file, is
+            // read as text (and refused as such).
+            Err(f) if office::named(name).is_none() && f.code.ends_with("_invalid") => {}
+            Err(f) => return Err((f.code.into(), f.message)),
+        }
+    }
+    match decode(bytes) {
+        Ok(d) => Ok((d, None)),
+        Err(e) => Err((e.code.into(), e.message)),
+    }
+}
+
 /// [`process_bytes`] with options: a PDF is parsed in a worker process.
 pub fn process_bytes_with(t: &Template, name: &str, bytes: &[u8], opts: &Options) -> Vec<Record> {
     let failed = |code: &str, message: String| vec![Record::failed(name, &t.name, code, message)];
@@ -101,39 +158,9 @@ pub fn process_bytes_with(t: &Template, name: &str, bytes: &[u8], opts: &Options
         return failed("empty", format!("{name}: the file is empty"));
     }
     let is_pdf = pdf::is_pdf(bytes);
-    let mut view = None;
-    let decoded = if is_pdf {
-        match pdf::worker::extract(bytes, &opts.pdf) {
-            Ok(text) => crate::input::text::Decoded {
-                text,
-                encoding: "PDF",
-                warning: None,
-            },
-            Err(f) => return failed(&f.code, format!("{name}: {}", f.message)),
-        }
-    } else if pdf::named_pdf(name) {
-        return failed("pdf_invalid", format!("{name}: not a PDF (no %PDF header)"));
-    } else if office::claims(bytes, name) {
-        let doc = match office::read(bytes, name) {
-            Ok(doc) => doc,
-            Err(f) => return failed(f.code, format!("{name}: {}", f.message)),
-        };
-        let lines = doc.line_view();
-        if lines.text.trim().is_empty() {
-            return failed("empty", format!("{name}: the document has no text"));
-        }
-        let decoded = crate::input::text::Decoded {
-            text: lines.text.clone(),
-            encoding: "document",
-            warning: None,
-        };
-        view = Some((lines, doc.warnings));
-        decoded
-    } else {
-        match decode(bytes) {
-            Ok(d) => d,
-            Err(e) => return failed(e.code, format!("{name}: {}", e.message)),
-        }
+    let (decoded, view) = match read(name, bytes, is_pdf, opts) {
+        Ok(read) => read,
+        Err((code, message)) => return failed(&code, format!("{name}: {message}")),
     };
     let lines = split_lines(&decoded.text);
     let forms = extract::extract(t, &lines);

@@ -28,6 +28,9 @@ pub enum Open {
     Row,
     Cell,
     TextBox,
+    /// A header or footer inside a part that holds other things too (ODF's
+    /// styles).
+    Furniture(Part),
 }
 
 /// Blocks being built from one part of a document.
@@ -65,6 +68,7 @@ impl Builder {
             Open::Row => Frame::Row(Row::default(), 0),
             Open::Cell => Frame::Cell(Cell::default()),
             Open::TextBox => Frame::Blocks(Vec::new(), Part::TextBox),
+            Open::Furniture(part) => Frame::Blocks(Vec::new(), part),
         };
         self.frames.push(frame);
     }
@@ -113,6 +117,7 @@ impl Builder {
             Some(Frame::Row(..)) => Open::Row,
             Some(Frame::Cell(_)) => Open::Cell,
             Some(Frame::Blocks(_, Part::TextBox)) if self.frames.len() > 1 => Open::TextBox,
+            Some(Frame::Blocks(_, part)) if self.frames.len() > 1 => Open::Furniture(*part),
             _ => return,
         };
         if open == what {

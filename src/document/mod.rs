@@ -321,14 +321,18 @@ impl Document {
 }
 
 /// Writes blocks in order; text boxes keep their own part.
+/// Paragraphs and tables are counted apart, and text boxes' blocks apart
+/// from the body's: `body/p[3]` is the third body paragraph whatever text
+/// boxes come before it, `text_box/p[1]` the first text-box paragraph.
 fn write_blocks(blocks: &[Block], path: &[Step], view: &mut LineView) {
-    let (mut paragraphs, mut tables) = (0, 0);
+    let (mut paragraphs, mut tables) = ([0; 2], [0; 2]);
     for block in blocks {
         let mut here = path.to_vec();
+        let boxed = usize::from(block.part == Part::TextBox);
         match &block.content {
             Content::Paragraph(p) => {
-                paragraphs += 1;
-                here.push(Step::Paragraph(paragraphs));
+                paragraphs[boxed] += 1;
+                here.push(Step::Paragraph(paragraphs[boxed]));
                 for line in p.lines() {
                     let place = Place {
                         part: block.part,
@@ -338,8 +342,8 @@ fn write_blocks(blocks: &[Block], path: &[Step], view: &mut LineView) {
                 }
             }
             Content::Table(t) => {
-                tables += 1;
-                here.push(Step::Table(tables));
+                tables[boxed] += 1;
+                here.push(Step::Table(tables[boxed]));
                 write_table(t, block.part, &here, view);
             }
         }
