@@ -3,11 +3,11 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use crate::document::{Document, LineView};
 use crate::extract;
 use crate::input::pdf::{self, worker::PdfSettings};
-use crate::document::LineView;
 use crate::input::text::{decode, Decoded};
-use crate::input::{lines::split_lines, office, Source};
+use crate::input::{exported, lines::split_lines, office, Source};
 use crate::normalize;
 use crate::record::{Issue, Record, Unplaced};
 use crate::template::Template;
@@ -111,14 +111,7 @@ fn read(
 ) -> Result<(Decoded, Structure), (String, String)> {
     if is_pdf {
         return match pdf::worker::extract(bytes, &opts.pdf) {
-            Ok(text) => Ok((
-                Decoded {
-                    text,
-                    encoding: "PDF",
-                    warning: None,
-                },
-                None,
-            )),
+            Ok(text) => Ok(through_model(exported::document(&text), "PDF")),
             Err(f) => Err((f.code, f.message)),
         };
     }
@@ -128,16 +121,11 @@ fn read(
     if office::claims(bytes, name) {
         match office::read(bytes, name) {
             Ok(doc) => {
-                let view = doc.line_view();
-                if view.text.trim().is_empty() {
+                let read = through_model(doc, "document");
+                if read.0.text.trim().is_empty() {
                     return Err(("empty".into(), "the document has no text".into()));
                 }
-                let decoded = Decoded {
-                    text: view.text.clone(),
-                    encoding: "document",
-                    warning: None,
-                };
-                return Ok((decoded, Some((view, doc.warnings))));
+                return Ok(read);
             }
             // A zip that is no office document, named like a text file, is
             // read as text (and refused as such).
@@ -146,9 +134,30 @@ fn read(
         }
     }
     match decode(bytes) {
+        // A text's lines are its model's line view: split directly unless
+        // the model adds something (pages).
+        Ok(d) if exported::has_structure(&d.text) => {
+            let (mut read, warning) = (
+                through_model(exported::document(&d.text), d.encoding),
+                d.warning,
+            );
+            read.0.warning = warning;
+            Ok(read)
+        }
         Ok(d) => Ok((d, None)),
         Err(e) => Err((e.code.into(), e.message)),
     }
+}
+
+/// A document's line view as the text recognition reads, with the places.
+fn through_model(doc: Document, encoding: &'static str) -> (Decoded, Structure) {
+    let view = doc.line_view();
+    let decoded = Decoded {
+        text: view.text.clone(),
+        encoding,
+        warning: None,
+    };
+    (decoded, Some((view, doc.warnings)))
 }
 
 /// [`process_bytes`] with options: a PDF is parsed in a worker process.
@@ -217,7 +226,12 @@ pub fn process_bytes_with(t: &Template, name: &str, bytes: &[u8], opts: &Options
             issues.extend(more);
             if let Some((view, warnings)) = &view {
                 for (code, message) in warnings {
-                    issues.push(Issue::warning(None, code, format!("{name}: {message}"), None));
+                    issues.push(Issue::warning(
+                        None,
+                        code,
+                        format!("{name}: {message}"),
+                        None,
+                    ));
                 }
                 for (_, origin) in &mut provenance.0 {
                     origin.at = view.place(origin.line).map(|p| p.to_string());

@@ -151,7 +151,11 @@ fn a_text_box_is_read_once() {
     let text = doc.line_view().text;
     let note = "Dentista solicitou desligamento imediato";
     assert_eq!(text.matches(note).count(), 1);
-    let boxed = doc.blocks.iter().filter(|b| b.part == Part::TextBox).count();
+    let boxed = doc
+        .blocks
+        .iter()
+        .filter(|b| b.part == Part::TextBox)
+        .count();
     assert_eq!(boxed, 1);
 }
 
@@ -176,7 +180,13 @@ fn provenance_points_into_the_original() {
     assert!(cpf.at.as_deref().unwrap().starts_with("body/p["), "{cpf:?}");
     // Text exports have lines, no places.
     let r = &records("fixtures/filled/v3-inline.txt")[0];
-    assert!(r.provenance.as_ref().unwrap().0.iter().all(|(_, o)| o.at.is_none()));
+    assert!(r
+        .provenance
+        .as_ref()
+        .unwrap()
+        .0
+        .iter()
+        .all(|(_, o)| o.at.is_none()));
 }
 
 // Real files of public test suites (fixtures/docx/samples/ABOUT).
@@ -187,7 +197,10 @@ const SAMPLES: &str = "fixtures/docx/samples";
 fn poi_checkboxes_in_paragraphs_frames_and_tables() {
     // TestXWPFWordExtractor.testCheckboxes: |_| |X| |_| |X| |_| |X| |X| |_| |X|
     let got = states(&format!("{SAMPLES}/poi_checkboxes.docx"));
-    assert_eq!(got, [false, true, false, true, false, true, true, false, true]);
+    assert_eq!(
+        got,
+        [false, true, false, true, false, true, true, false, true]
+    );
 }
 
 #[test]
@@ -257,15 +270,30 @@ fn docling_tables_keep_their_spans_and_nesting() {
     assert_eq!(t.len(), 7);
     // Tables 2 and 3 have a cell over two columns; table 4 cells merged
     // down two rows.
-    assert!(t[1].rows.iter().flat_map(|r| &r.cells).any(|c| c.col_span == 2));
-    assert!(t[2].rows.iter().flat_map(|r| &r.cells).any(|c| c.col_span == 2));
-    let merged = t[3].rows.iter().flat_map(|r| &r.cells).filter(|c| c.merged_above).count();
+    assert!(t[1]
+        .rows
+        .iter()
+        .flat_map(|r| &r.cells)
+        .any(|c| c.col_span == 2));
+    assert!(t[2]
+        .rows
+        .iter()
+        .flat_map(|r| &r.cells)
+        .any(|c| c.col_span == 2));
+    let merged = t[3]
+        .rows
+        .iter()
+        .flat_map(|r| &r.cells)
+        .filter(|c| c.merged_above)
+        .count();
     assert_eq!(merged, 2);
     // Two single-cell tables, one holding a nested 3×3.
     let doc = read(&format!("{SAMPLES}/docling_tablecell.docx"));
     let t = tables(&doc.blocks);
     assert_eq!(t.len(), 3);
-    assert!(t.iter().any(|t| t.rows.len() == 3 && t.rows.iter().all(|r| r.cells.len() == 3)));
+    assert!(t
+        .iter()
+        .any(|t| t.rows.len() == 3 && t.rows.iter().all(|r| r.cells.len() == 3)));
     // Tables inside a content control (a Google Docs export) are found.
     let doc = read(&format!("{SAMPLES}/docling_docx_rich_tables_01.docx"));
     let t = tables(&doc.blocks);
@@ -282,8 +310,17 @@ fn run(paths: &[String]) -> Vec<Value> {
         .args(paths)
         .output()
         .unwrap();
-    assert_ne!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_ne!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout)
         .unwrap()
         .lines()
@@ -307,7 +344,10 @@ fn hostile_originals_each_give_their_error_and_the_batch_goes_on() {
         ("deep-tables.docx", "docx_invalid"),
         ("odt-no-content.odt", "odt_invalid"),
     ];
-    let mut paths: Vec<String> = cases.iter().map(|(f, _)| format!("{HOSTILE}/{f}")).collect();
+    let mut paths: Vec<String> = cases
+        .iter()
+        .map(|(f, _)| format!("{HOSTILE}/{f}"))
+        .collect();
     paths.push("fixtures/docx/inline-plain.docx".into());
     let started = std::time::Instant::now();
     let recs = run(&paths);
@@ -315,10 +355,20 @@ fn hostile_originals_each_give_their_error_and_the_batch_goes_on() {
     for ((file, code), r) in cases.iter().zip(&recs) {
         assert_eq!(r["error"]["code"], *code, "{file}: {r}");
         let message = r["error"]["message"].as_str().unwrap();
-        assert!(message.starts_with(&format!("{HOSTILE}/{file}: ")), "{message}");
-        assert!(!message.contains("panick") && !message.contains("unwrap"), "{message}");
+        assert!(
+            message.starts_with(&format!("{HOSTILE}/{file}: ")),
+            "{message}"
+        );
+        assert!(
+            !message.contains("panick") && !message.contains("unwrap"),
+            "{message}"
+        );
     }
-    assert_eq!(recs.last().unwrap()["complete"], true, "the good file after them");
+    assert_eq!(
+        recs.last().unwrap()["complete"],
+        true,
+        "the good file after them"
+    );
     // A generous bound: the bombs stop at the caps, not after inflating.
     assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
     let legacy = recs[5]["error"]["message"].as_str().unwrap();
@@ -354,7 +404,10 @@ fn odd_but_readable_archives_are_read() {
         .iter()
         .find(|i| i["code"] == "encoding_repaired")
         .expect("a warning");
-    assert!(warning["message"].as_str().unwrap().contains("word/document.xml"));
+    assert!(warning["message"]
+        .as_str()
+        .unwrap()
+        .contains("word/document.xml"));
     assert_eq!(recs[3]["fields"]["colaborador"], "Ana Beatriz");
     // Entry names are never paths: nothing was written anywhere.
     let after: Vec<_> = std::fs::read_dir(HOSTILE).unwrap().collect();

@@ -42,6 +42,8 @@ pub struct Builder {
     pub hidden: usize,
     /// A mark met outside any paragraph, for the next one.
     pending: Option<Mark>,
+    /// The page of the blocks being closed, where the source says.
+    pub page: Option<u32>,
 }
 
 impl Builder {
@@ -51,6 +53,7 @@ impl Builder {
             frames: vec![Frame::Blocks(Vec::new(), part)],
             hidden: 0,
             pending: None,
+            page: None,
         }
     }
 
@@ -132,14 +135,14 @@ impl Builder {
         };
         match frame {
             Frame::Paragraph(p, boxes) => {
-                let part = self.part();
+                let (part, page) = (self.part(), self.page);
                 let blocks = self.container();
-                blocks.push(block(Content::Paragraph(p), part));
+                blocks.push(block(Content::Paragraph(p), part, page));
                 blocks.extend(boxes);
             }
             Frame::Table(t) => {
-                let part = self.part();
-                self.container().push(block(Content::Table(t), part));
+                let (part, page) = (self.part(), self.page);
+                self.container().push(block(Content::Table(t), part, page));
             }
             Frame::Row(row, _) => match self.frames.last_mut() {
                 Some(Frame::Table(t)) => t.rows.push(row),
@@ -247,11 +250,11 @@ impl Builder {
     }
 }
 
-fn block(content: Content, part: Part) -> Block {
+fn block(content: Content, part: Part, page: Option<u32>) -> Block {
     Block {
         content,
         part,
-        page: None,
+        page,
         bbox: None,
     }
 }

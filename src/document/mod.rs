@@ -176,6 +176,11 @@ impl Paragraph {
                 }
                 Inline::Tab => line.push('\t'),
                 Inline::Break => lines.push(String::new()),
+                // A box typed as a character is written as it was typed.
+                Inline::Mark(Mark {
+                    source: MarkSource::Glyph(c),
+                    ..
+                }) => line.push(*c),
                 Inline::Mark(m) => {
                     if !line.is_empty() && !line.ends_with([' ', '\t']) {
                         line.push(' ');
@@ -184,7 +189,7 @@ impl Paragraph {
                     line.push(' ');
                 }
             }
-            after_mark = matches!(inline, Inline::Mark(_))
+            after_mark = matches!(inline, Inline::Mark(m) if !matches!(m.source, MarkSource::Glyph(_)))
                 || (after_mark && matches!(inline, Inline::Text(s) if s.trim().is_empty()));
         }
         lines
@@ -250,6 +255,8 @@ impl Default for Cell {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Place {
     pub part: Part,
+    /// The page of the line's block, where the source says.
+    pub page: Option<u32>,
     /// Steps from the part to the line's block.
     pub path: Vec<Step>,
 }
@@ -266,9 +273,13 @@ pub enum Step {
 }
 
 impl std::fmt::Display for Place {
-    /// `body/tbl[2]/tr[1]/tc[3]/p[1]`, in the spirit of an XPath.
+    /// `body/tbl[2]/tr[1]/tc[3]/p[1]`, in the spirit of an XPath;
+    /// `body/page[2]/p[14]` where pages are known.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.part.name())?;
+        if let Some(page) = self.page {
+            write!(f, "/page[{page}]")?;
+        }
         for step in &self.path {
             let (name, n) = match step {
                 Step::Paragraph(n) => ("p", n),
@@ -336,6 +347,7 @@ fn write_blocks(blocks: &[Block], path: &[Step], view: &mut LineView) {
                 for line in p.lines() {
                     let place = Place {
                         part: block.part,
+                        page: block.page,
                         path: here.clone(),
                     };
                     view.push(&line, place);
@@ -344,7 +356,7 @@ fn write_blocks(blocks: &[Block], path: &[Step], view: &mut LineView) {
             Content::Table(t) => {
                 tables[boxed] += 1;
                 here.push(Step::Table(tables[boxed]));
-                write_table(t, block.part, &here, view);
+                write_table(t, block, &here, view);
             }
         }
     }
@@ -356,7 +368,7 @@ fn write_blocks(blocks: &[Block], path: &[Step], view: &mut LineView) {
 /// place. A row where some cell holds more (several paragraphs, a nested
 /// table) is written cell after cell, each cell's lines in turn: the text
 /// of a notes cell keeps its line breaks.
-fn write_table(t: &Table, part: Part, path: &[Step], view: &mut LineView) {
+fn write_table(t: &Table, block: &Block, path: &[Step], view: &mut LineView) {
     for (r, row) in t.rows.iter().enumerate() {
         let mut row_path = path.to_vec();
         row_path.push(Step::Row(r as u32 + 1));
@@ -368,7 +380,7 @@ fn write_table(t: &Table, part: Part, path: &[Step], view: &mut LineView) {
                 if i > 0 {
                     line.push('\t');
                 }
-                line.push_str(cell_line(cell).flatten().unwrap_or_default().trim());
+                line.push_str(&cell_line(cell).flatten().unwrap_or_default());
                 if i < last {
                     for _ in 1..cell.col_span {
                         line.push('\t');
@@ -376,7 +388,8 @@ fn write_table(t: &Table, part: Part, path: &[Step], view: &mut LineView) {
                 }
             }
             let place = Place {
-                part,
+                part: block.part,
+                page: block.page,
                 path: row_path,
             };
             view.push(&line, place);
@@ -409,7 +422,7 @@ fn cell_line(cell: &Cell) -> Option<Option<String>> {
                     return None;
                 }
                 let line = lines.pop().expect("one line");
-                if line.trim().is_empty() {
+                if line.is_empty() {
                     continue;
                 }
                 if found.is_some() {
@@ -457,7 +470,10 @@ mod tests {
     fn paragraphs_are_lines_and_breaks_split_them() {
         let doc = Document {
             blocks: vec![
-                para(Part::Body, vec![text("Colaborador"), Inline::Tab, text("Ana")]),
+                para(
+                    Part::Body,
+                    vec![text("Colaborador"), Inline::Tab, text("Ana")],
+                ),
                 para(Part::Body, vec![text("uma"), Inline::Break, text("duas")]),
             ],
             ..Document::default()

@@ -1,6 +1,7 @@
 //! Reading inputs: where the bytes come from, what encoding they are in, and
 //! the numbered, cleaned lines the extractor works on.
 
+pub mod exported;
 pub mod fold;
 pub mod lines;
 pub mod office;

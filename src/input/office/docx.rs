@@ -145,7 +145,10 @@ struct Parser {
 
 /// `w:val`-style on/off values: no value, `1`, `true`, `on` are on.
 fn on_off(v: Option<&str>) -> bool {
-    !matches!(v.map(str::trim), Some("0" | "false" | "off" | "False" | "FALSE"))
+    !matches!(
+        v.map(str::trim),
+        Some("0" | "false" | "off" | "False" | "FALSE")
+    )
 }
 
 impl Parser {
@@ -221,9 +224,10 @@ impl Parser {
             }
             b"default" | b"checked" if self.in_field_begin => {
                 if let Some(Field {
-                    kind: FieldKind::Check {
-                        default, checked, ..
-                    },
+                    kind:
+                        FieldKind::Check {
+                            default, checked, ..
+                        },
                     ..
                 }) = self.fields.last_mut()
                 {
@@ -488,7 +492,9 @@ mod tests {
     #[test]
     fn a_content_control_box_says_its_state_not_its_glyph() {
         let cc = |val: &str, glyph: &str| {
-            format!(r#"<w:sdt><w:sdtPr><w14:checkbox><w14:checked w14:val="{val}"/></w14:checkbox></w:sdtPr><w:sdtContent><w:r><w:t>{glyph}</w:t></w:r></w:sdtContent></w:sdt>"#)
+            format!(
+                r#"<w:sdt><w:sdtPr><w14:checkbox><w14:checked w14:val="{val}"/></w14:checkbox></w:sdtPr><w:sdtContent><w:r><w:t>{glyph}</w:t></w:r></w:sdtContent></w:sdt>"#
+            )
         };
         let body = format!(
             "<w:p>{}<w:r><w:t>A</w:t></w:r>{}<w:r><w:t>B</w:t></w:r>{}<w:r><w:t>C</w:t></w:r>{}<w:r><w:t>D</w:t></w:r></w:p>",
@@ -501,7 +507,9 @@ mod tests {
     }
 
     fn legacy(data: &str) -> String {
-        format!(r#"<w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:checkBox><w:sizeAuto/>{data}</w:checkBox></w:ffData></w:fldChar></w:r><w:r><w:instrText xml:space="preserve"> FORMCHECKBOX </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>"#)
+        format!(
+            r#"<w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:checkBox><w:sizeAuto/>{data}</w:checkBox></w:ffData></w:fldChar></w:r><w:r><w:instrText xml:space="preserve"> FORMCHECKBOX </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>"#
+        )
     }
 
     #[test]
@@ -565,7 +573,10 @@ mod tests {
             tc("", "fora"),
             tc("", "dentro"),
         );
-        assert_eq!(lines(&body), "Colaborador\t\tData\nAna\tBeatriz\t\nfora\ndentro\n");
+        assert_eq!(
+            lines(&body),
+            "Colaborador\t\tData\nAna\tBeatriz\t\nfora\ndentro\n"
+        );
     }
 
     #[test]

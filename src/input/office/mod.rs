@@ -76,12 +76,14 @@ impl Format {
 
 /// The format a file's name says, by its extension.
 pub fn named(name: &str) -> Option<Format> {
-    let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
-    match ext.as_str() {
-        "docx" | "docm" | "dotx" | "dotm" => Some(Format::Docx),
-        "odt" | "ott" => Some(Format::Odt),
-        "doc" => Some(Format::Docx),
-        _ => None,
+    let ext = name.rsplit_once('.')?.1;
+    let is = |e: &str| ext.eq_ignore_ascii_case(e);
+    if ["docx", "docm", "dotx", "dotm", "doc"].into_iter().any(is) {
+        Some(Format::Docx)
+    } else if ["odt", "ott"].into_iter().any(is) {
+        Some(Format::Odt)
+    } else {
+        None
     }
 }
 
@@ -370,6 +372,9 @@ mod tests {
         let e = read(&ole_with("WordDocument"), "dir/Old Form.doc").unwrap_err();
         assert_eq!(e.code, "doc_legacy");
         assert!(e.message.contains("--convert-to docx \"Old Form.doc\""));
-        assert_eq!(read(&ole_with("Workbook"), "x.doc").unwrap_err().code, "docx_invalid");
+        assert_eq!(
+            read(&ole_with("Workbook"), "x.doc").unwrap_err().code,
+            "docx_invalid"
+        );
     }
 }

@@ -136,8 +136,11 @@ impl Parser {
             (Ns::Office, b"text") => self.in_text = true,
             (Ns::Office, b"forms") => self.forms(xml)?,
             (Ns::Office, b"annotation") => xml.skip()?,
-            (Ns::Style, b"header" | b"footer" | b"header-left" | b"footer-left" | b"header-first"
-            | b"footer-first") => {
+            (
+                Ns::Style,
+                b"header" | b"footer" | b"header-left" | b"footer-left" | b"header-first"
+                | b"footer-first",
+            ) => {
                 self.furniture += 1;
                 let part = if e.local.starts_with(b"header") {
                     Part::Header
@@ -149,7 +152,10 @@ impl Parser {
             _ if !self.reading() => {}
             (Ns::Text, b"p" | b"h") => self.b.open(Open::Paragraph),
             (Ns::Text, b"s") => {
-                let n: usize = e.attr(Ns::Text, b"c").and_then(|c| c.parse().ok()).unwrap_or(1);
+                let n: usize = e
+                    .attr(Ns::Text, b"c")
+                    .and_then(|c| c.parse().ok())
+                    .unwrap_or(1);
                 self.b.text(&" ".repeat(n.min(1000)));
             }
             (Ns::Text, b"tab") => self.b.inline(Inline::Tab),
@@ -254,14 +260,18 @@ impl Parser {
     fn end(&mut self, ns: Ns, local: &[u8]) {
         match (ns, local) {
             (Ns::Office, b"text") if !self.styles => self.in_text = false,
-            (Ns::Style, b"header" | b"footer" | b"header-left" | b"footer-left" | b"header-first"
-            | b"footer-first") => {
+            (
+                Ns::Style,
+                b"header" | b"footer" | b"header-left" | b"footer-left" | b"header-first"
+                | b"footer-first",
+            ) => {
                 self.furniture = self.furniture.saturating_sub(1);
-                self.b.close(Open::Furniture(if local.starts_with(b"header") {
-                    Part::Header
-                } else {
-                    Part::Footer
-                }));
+                self.b
+                    .close(Open::Furniture(if local.starts_with(b"header") {
+                        Part::Header
+                    } else {
+                        Part::Footer
+                    }));
             }
             (Ns::Text, b"p" | b"h") => self.b.close(Open::Paragraph),
             (Ns::Table, b"table") => self.b.close(Open::Table),
@@ -340,10 +350,7 @@ mod tests {
     #[test]
     fn form_controls_fieldmarks_and_content_controls_are_boxes() {
         let body = r#"<office:forms><form:form><form:checkbox form:id="c1" form:current-state="checked"/><form:checkbox form:id="c2" form:state="unchecked"/></form:form></office:forms><text:p><draw:control draw:control="c1"/> A <draw:control draw:control="c2"/> B <draw:control draw:control="zz"/> C</text:p><text:p><field:fieldmark field:type="vnd.oasis.opendocument.field.FORMCHECKBOX"><field:param field:name="Checkbox_Checked" field:value="true"/></field:fieldmark> D <field:fieldmark field:type="vnd.oasis.opendocument.field.FORMCHECKBOX"/> E</text:p><text:p><loext:content-control loext:checkbox="true" loext:checked="true"><text:span>☐</text:span></loext:content-control> F <loext:content-control loext:checkbox="true"><text:span>☒</text:span></loext:content-control> G</text:p>"#;
-        assert_eq!(
-            lines(body),
-            "☒ A ☐ B \u{FFFD} C\n☒ D ☐ E\n☒ F ☐ G\n"
-        );
+        assert_eq!(lines(body), "☒ A ☐ B \u{FFFD} C\n☒ D ☐ E\n☒ F ☐ G\n");
     }
 
     #[test]

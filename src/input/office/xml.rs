@@ -60,7 +60,10 @@ fn ns_of(uri: &[u8]) -> Ns {
 pub enum Ev {
     /// An element starts (empty elements give `Start` then `End`).
     Start(Element),
-    End { ns: Ns, local: Vec<u8> },
+    End {
+        ns: Ns,
+        local: Vec<u8>,
+    },
     Text(String),
     Eof,
 }
@@ -127,10 +130,7 @@ impl<'a> Reader<'a> {
                     if self.depth > MAX_DEPTH {
                         return Err(Failure::new(
                             self.code,
-                            format!(
-                                "{} nests elements more than {MAX_DEPTH} deep",
-                                self.part
-                            ),
+                            format!("{} nests elements more than {MAX_DEPTH} deep", self.part),
                         ));
                     }
                     return Ok(Ev::Start(self.element(ns, start)));
@@ -295,7 +295,11 @@ mod tests {
 
     #[test]
     fn depth_is_bounded() {
-        let deep = format!("{}{}", "<a>".repeat(MAX_DEPTH + 5), "</a>".repeat(MAX_DEPTH + 5));
+        let deep = format!(
+            "{}{}",
+            "<a>".repeat(MAX_DEPTH + 5),
+            "</a>".repeat(MAX_DEPTH + 5)
+        );
         let mut r = Reader::new(&deep, "word/document.xml", "docx_invalid");
         let err = loop {
             match r.next() {
@@ -318,6 +322,8 @@ mod tests {
                 Ok(_) => {}
             }
         };
-        assert!(err.message.starts_with("word/document.xml is not well-formed XML"));
+        assert!(err
+            .message
+            .starts_with("word/document.xml is not well-formed XML"));
     }
 }

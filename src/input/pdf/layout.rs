@@ -133,13 +133,19 @@ pub fn page_rows(glyphs: &[Glyph]) -> Vec<Row> {
         .collect()
 }
 
-/// The text of the pages, one line per baseline, cells separated by tabs.
+/// The text of the pages, one line per baseline, cells separated by tabs,
+/// each page after the first starting with a form feed.
 /// A vertical gap wider than about two lines is a blank line; a line whose
 /// paragraph goes on in the next line (on this page or the next) ends in
 /// [`WRAP`].
 pub fn text(pages: &[Vec<Row>]) -> String {
     let mut out = String::new();
     for (p, rows) in pages.iter().enumerate() {
+        if p > 0 {
+            // Pages are told apart as pdftotext does (see
+            // `crate::input::exported`).
+            out.push(crate::input::exported::PAGE_BREAK);
+        }
         let right = right_margin(rows);
         let mut above: &[Cell] = &[];
         for (i, row) in rows.iter().enumerate() {

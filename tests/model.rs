@@ -1,0 +1,70 @@
+//! Text exports as a producer of the layout model: the model's line view of
+//! a text is the text's own lines, on every text fixture and on generated
+//! text, so splitting a text export into lines directly (the fast path) is
+//! reading it through the model.
+
+use formsift::input::exported::document;
+use formsift::input::lines::split_lines;
+use formsift::input::text::decode;
+use proptest::prelude::*;
+
+/// The lines as recognition sees them: number, clean text, wrap mark.
+fn seen(text: &str) -> Vec<(usize, String, bool)> {
+    split_lines(text)
+        .iter()
+        .map(|l| (l.no, l.clean.to_string(), l.wraps))
+        .collect()
+}
+
+fn text_fixtures(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_dir() {
+            text_fixtures(&p, out);
+        } else if matches!(
+            p.extension().and_then(|e| e.to_str()),
+            Some("txt" | "md" | "text")
+        ) {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn every_text_fixture_reads_the_same_through_the_model() {
+    let mut files = Vec::new();
+    text_fixtures(std::path::Path::new("fixtures"), &mut files);
+    assert!(files.len() > 30, "{} text fixtures", files.len());
+    let mut read = 0;
+    for f in &files {
+        let Ok(d) = decode(&std::fs::read(f).unwrap()) else {
+            continue; // binary junk: never reaches recognition
+        };
+        read += 1;
+        let view = document(&d.text).line_view();
+        assert_eq!(seen(&view.text), seen(&d.text), "{}", f.display());
+        assert_eq!(view.places.len(), split_lines(&d.text).len(), "{}", f.display());
+    }
+    assert!(read > 30);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// Any text without form feeds: the same lines either way.
+    #[test]
+    fn generated_text_reads_the_same_through_the_model(
+        pieces in proptest::collection::vec(
+            prop_oneof![
+                Just("\t"), Just("\n"), Just("\r\n"), Just("\r"), Just(" "), Just("  "),
+                Just("☒"), Just("☐"), Just("☑"), Just("[x]"), Just("Colaborador"),
+                Just("**Data**"), Just("\u{a0}"), Just("\u{2028}"), Just("é"), Just("x"),
+            ],
+            0..60,
+        )
+    ) {
+        let text: String = pieces.concat();
+        let view = document(&text).line_view();
+        prop_assert_eq!(seen(&view.text), seen(&text));
+    }
+}
