@@ -10,6 +10,7 @@ use crate::output::Format;
 const EXAMPLES: &str = "\
 Examples:
   formsift extract fixtures/seeds                 records of every form, JSON Lines
+  formsift extract forms/*.docx                   Word originals (.docx .docm .odt too)
   formsift extract --format json -o out.json forms/
   formsift extract --format csv --excel -o forms.csv forms/   for Excel (pt-BR)
   formsift extract --format xlsx -o forms.xlsx forms/         a workbook
@@ -50,7 +51,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct InputArgs {
     /// Files, directories (walked recursively, sorted; .txt .text .md .pdf
-    /// files) or - for standard input.
+    /// .docx .docm .odt .doc files) or - for standard input.
     #[arg(required = true, value_name = "PATHS")]
     pub paths: Vec<PathBuf>,
     /// A built-in template name or a template file (TOML).

@@ -2,9 +2,12 @@
 //!
 //! A form is described by a [`Template`] (data, not code): labeled fields,
 //! checkbox groups, tables and notes, matched by patterns. A document goes
-//! through the pipeline `bytes → lines → raw form → typed record`:
+//! through the pipeline `bytes → document → lines → raw form → typed record`:
 //!
-//! - [`input`]: reading files and decoding text, cleaning lines;
+//! - [`input`]: reading files (text, PDF, Word, LibreOffice) into the layout
+//!   model, decoding text, cleaning lines;
+//! - [`document`]: the layout model every reader fills (blocks, tables,
+//!   marks, parts, pages) and the line view recognition reads;
 //! - [`extract`]: recognizing labels, values, checkboxes, blocks;
 //! - [`normalize`]: typing values (dates, money, CPF/CNPJ...);
 //! - [`validate`]: the template's completeness rules;

@@ -91,7 +91,7 @@ fn one_thread_and_four_give_the_same_bytes_in_sorted_order() {
     let mut sorted = sources.clone();
     sorted.sort();
     assert_eq!(sources, sorted, "records in sorted input order");
-    let read = [".txt", ".pdf", ".docx", ".odt", ".doc"];
+    let read = [".txt", ".pdf", ".docx", ".docm", ".odt", ".doc"];
     assert!(
         sources.iter().all(|s| read.iter().any(|r| s.ends_with(r))),
         "only text, PDF, Word and LibreOffice files are read from folders"

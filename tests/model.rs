@@ -43,7 +43,12 @@ fn every_text_fixture_reads_the_same_through_the_model() {
         read += 1;
         let view = document(&d.text).line_view();
         assert_eq!(seen(&view.text), seen(&d.text), "{}", f.display());
-        assert_eq!(view.places.len(), split_lines(&d.text).len(), "{}", f.display());
+        assert_eq!(
+            view.places.len(),
+            split_lines(&d.text).len(),
+            "{}",
+            f.display()
+        );
     }
     assert!(read > 30);
 }

@@ -75,8 +75,11 @@ const FORMS: &[&str] = &[
     "table-sdt-controls.docx",
     "table-formtext.docx",
     "lost-marks.docx",
+    "inline-plain.docm",
+    "main-part-elsewhere.docx",
     "table-legacy.odt",
     "inline-sdt.odt",
+    "form-controls.odt",
 ];
 
 /// Every encoding of the boxes and values, inline and as tables, gives
