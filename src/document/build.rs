@@ -88,6 +88,15 @@ impl Builder {
         }));
     }
 
+    /// A whole cell of one paragraph: `text` over `col_span` columns.
+    pub fn cell_text(&mut self, col_span: u32, text: &str) {
+        self.open_cell(col_span);
+        self.open(Open::Paragraph);
+        self.text(text);
+        self.close(Open::Paragraph);
+        self.close(Open::Cell);
+    }
+
     /// A covered cell (ODF's `table:covered-table-cell`): under a span of
     /// this row it is nothing, else it continues the cell above.
     pub fn covered_cell(&mut self) {
@@ -278,25 +287,13 @@ mod tests {
         let mut b = Builder::new(Part::Body);
         b.open(Open::Table);
         b.open(Open::Row);
-        b.open_cell(2);
-        b.open(Open::Paragraph);
-        b.text("Colaborador");
-        b.close(Open::Paragraph);
-        b.close(Open::Cell);
+        b.cell_text(2, "Colaborador");
         b.covered_cell();
-        b.open_cell(1);
-        b.open(Open::Paragraph);
-        b.text("Data");
-        b.close(Open::Paragraph);
-        b.close(Open::Cell);
+        b.cell_text(1, "Data");
         b.close(Open::Row);
         b.open(Open::Row);
         b.covered_cell();
-        b.open_cell(1);
-        b.open(Open::Paragraph);
-        b.text("☒ Sim");
-        b.close(Open::Paragraph);
-        b.close(Open::Cell);
+        b.cell_text(1, "☒ Sim");
         b.close(Open::Row);
         let doc = Document {
             blocks: b.finish(),

@@ -459,6 +459,18 @@ mod tests {
         }
     }
 
+    fn table_doc(table: Table) -> Document {
+        Document {
+            blocks: vec![Block {
+                content: Content::Table(table),
+                part: Part::Body,
+                page: None,
+                bbox: None,
+            }],
+            ..Document::default()
+        }
+    }
+
     fn mark(state: MarkState) -> Inline {
         Inline::Mark(Mark {
             state,
@@ -530,15 +542,7 @@ mod tests {
                 },
             ],
         };
-        let doc = Document {
-            blocks: vec![Block {
-                content: Content::Table(table),
-                part: Part::Body,
-                page: None,
-                bbox: None,
-            }],
-            ..Document::default()
-        };
+        let doc = table_doc(table);
         let view = doc.line_view();
         assert_eq!(
             view.text,
@@ -565,15 +569,7 @@ mod tests {
                 ],
             }],
         };
-        let doc = Document {
-            blocks: vec![Block {
-                content: Content::Table(table),
-                part: Part::Body,
-                page: None,
-                bbox: None,
-            }],
-            ..Document::default()
-        };
+        let doc = table_doc(table);
         assert_eq!(doc.line_view().text, "\tB\n");
     }
 }

@@ -53,11 +53,7 @@ pub fn document(text: &str) -> Document {
             }
             b.open(Open::Row);
             for cell in line.split('\t') {
-                b.open_cell(1);
-                b.open(Open::Paragraph);
-                b.text(cell);
-                b.close(Open::Paragraph);
-                b.close(Open::Cell);
+                b.cell_text(1, cell);
             }
             b.close(Open::Row);
         } else {

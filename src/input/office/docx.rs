@@ -28,7 +28,7 @@
 //! shown item; `FORMTEXT` its result; `FORMDROPDOWN` the entry its
 //! `w:result` picks (the field shows no text of its own).
 
-use super::xml::{relationships, Element, Ev, Ns, Reader};
+use super::xml::{read_part, relationships, Element, Handler, Ns, Reader};
 use super::{Archive, Failure};
 use crate::document::build::{Builder, Open};
 use crate::document::{Block, Document, Inline, MarkSource, MarkState, Part, SymbolFont};
@@ -58,15 +58,7 @@ pub fn read(archive: &mut Archive) -> Result<Document, Failure> {
                 Some("footnotes" | "endnotes") => Part::Footnote,
                 _ => continue,
             };
-            // Furniture that cannot be read costs the record nothing but
-            // a warning.
-            match archive.part(&target).and_then(|t| match t {
-                Some(t) => parse(&t, &target, part),
-                None => Ok(Vec::new()),
-            }) {
-                Ok(blocks) => doc.furniture.extend(blocks),
-                Err(e) => doc.warnings.push(("part_unreadable", e.message)),
-            }
+            archive.furniture(&target, part, parse, &mut doc);
         }
     }
     doc.warnings.append(&mut archive.warnings);
@@ -75,7 +67,6 @@ pub fn read(archive: &mut Archive) -> Result<Document, Failure> {
 
 /// Parses one part (the body, a header...) into blocks.
 pub fn parse(text: &str, name: &str, part: Part) -> Result<Vec<Block>, Failure> {
-    let mut xml = Reader::new(text, name, "docx_invalid");
     let mut p = Parser {
         b: Builder::new(part),
         fields: Vec::new(),
@@ -85,14 +76,7 @@ pub fn parse(text: &str, name: &str, part: Part) -> Result<Vec<Block>, Failure> 
         in_text: false,
         in_field_begin: false,
     };
-    loop {
-        match xml.next()? {
-            Ev::Start(e) => p.start(&e, &mut xml)?,
-            Ev::End { ns, local } => p.end(ns, &local),
-            Ev::Text(t) => p.text(&t),
-            Ev::Eof => break,
-        }
-    }
+    read_part(text, name, "docx_invalid", &mut p)?;
     Ok(p.b.finish())
 }
 
@@ -151,7 +135,7 @@ fn on_off(v: Option<&str>) -> bool {
     )
 }
 
-impl Parser {
+impl Handler for Parser {
     fn start(&mut self, e: &Element, xml: &mut Reader) -> Result<(), Failure> {
         match e.ns {
             Ns::W => self.start_w(e, xml),
@@ -165,6 +149,16 @@ impl Parser {
         }
     }
 
+    fn end(&mut self, ns: Ns, local: &[u8]) {
+        self.end_w(ns, local)
+    }
+
+    fn text(&mut self, t: &str) {
+        self.run_text(t)
+    }
+}
+
+impl Parser {
     fn start_w(&mut self, e: &Element, xml: &mut Reader) -> Result<(), Failure> {
         let val = || e.attr(Ns::W, b"val");
         match e.local.as_slice() {
@@ -370,7 +364,7 @@ impl Parser {
         }
     }
 
-    fn end(&mut self, ns: Ns, local: &[u8]) {
+    fn end_w(&mut self, ns: Ns, local: &[u8]) {
         if ns != Ns::W {
             return;
         }
@@ -405,7 +399,7 @@ impl Parser {
         }
     }
 
-    fn text(&mut self, t: &str) {
+    fn run_text(&mut self, t: &str) {
         if !self.in_text || self.b.hidden > 0 {
             return;
         }

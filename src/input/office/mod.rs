@@ -21,7 +21,10 @@ pub mod xml;
 
 use std::io::Read;
 
-use crate::document::Document;
+use crate::document::{Block, Document, Part};
+
+/// A format's parser of one part: (text, part name, part) to blocks.
+type Parse = fn(&str, &str, Part) -> Result<Vec<Block>, Failure>;
 
 /// An inflated part may not be larger than this.
 pub const MAX_PART: u64 = 64 << 20;
@@ -209,6 +212,18 @@ impl<'a> Archive<'a> {
             .find(|(kind, _)| kind.ends_with("/officeDocument"))
             .map(|(_, target)| target)
             .filter(|t| self.has(t))
+    }
+
+    /// Reads a part of furniture (a header...) into `doc`: one that cannot
+    /// be read costs the record only a warning.
+    fn furniture(&mut self, name: &str, part: Part, parse: Parse, doc: &mut Document) {
+        match self.part(name).and_then(|t| match t {
+            Some(t) => parse(&t, name, part),
+            None => Ok(Vec::new()),
+        }) {
+            Ok(blocks) => doc.furniture.extend(blocks),
+            Err(e) => doc.warnings.push(("part_unreadable", e.message)),
+        }
     }
 
     /// An ODF package says so in its `mimetype` entry.

@@ -29,7 +29,7 @@
 
 use std::collections::HashMap;
 
-use super::xml::{Element, Ev, Ns, Reader};
+use super::xml::{read_part, Element, Ev, Handler, Ns, Reader};
 use super::{Archive, Failure};
 use crate::document::build::{Builder, Open};
 use crate::document::{Block, Document, Inline, MarkSource, MarkState, Part};
@@ -55,13 +55,7 @@ pub fn read(archive: &mut Archive) -> Result<Document, Failure> {
         blocks: parse(&content, "content.xml", Part::Body)?,
         ..Document::default()
     };
-    match archive.part("styles.xml").and_then(|s| match s {
-        Some(s) => parse(&s, "styles.xml", Part::Header),
-        None => Ok(Vec::new()),
-    }) {
-        Ok(furniture) => doc.furniture = furniture,
-        Err(e) => doc.warnings.push(("part_unreadable", e.message)),
-    }
+    archive.furniture("styles.xml", Part::Header, parse, &mut doc);
     doc.warnings.append(&mut archive.warnings);
     Ok(doc)
 }
@@ -69,7 +63,6 @@ pub fn read(archive: &mut Archive) -> Result<Document, Failure> {
 /// Parses `content.xml` (body blocks) or `styles.xml` (`part` is then
 /// Header: only the master pages' headers and footers are read).
 pub fn parse(text: &str, name: &str, part: Part) -> Result<Vec<Block>, Failure> {
-    let mut xml = Reader::new(text, name, "odt_invalid");
     let mut p = Parser {
         b: Builder::new(part),
         controls: HashMap::new(),
@@ -79,18 +72,7 @@ pub fn parse(text: &str, name: &str, part: Part) -> Result<Vec<Block>, Failure> 
         styles: part != Part::Body,
         furniture: 0,
     };
-    loop {
-        match xml.next()? {
-            Ev::Start(e) => p.start(&e, &mut xml)?,
-            Ev::End { ns, local } => p.end(ns, &local),
-            Ev::Text(t) => {
-                if p.reading() {
-                    p.b.text(&t)
-                }
-            }
-            Ev::Eof => break,
-        }
-    }
+    read_part(text, name, "odt_invalid", &mut p)?;
     Ok(p.b.finish())
 }
 
@@ -122,6 +104,22 @@ fn truthy(v: Option<&str>) -> bool {
     matches!(v, Some("true" | "1" | "checked"))
 }
 
+impl Handler for Parser {
+    fn start(&mut self, e: &Element, xml: &mut Reader) -> Result<(), Failure> {
+        self.element(e, xml)
+    }
+
+    fn end(&mut self, ns: Ns, local: &[u8]) {
+        self.element_end(ns, local)
+    }
+
+    fn text(&mut self, t: &str) {
+        if self.reading() {
+            self.b.text(t)
+        }
+    }
+}
+
 impl Parser {
     fn reading(&self) -> bool {
         if self.styles {
@@ -131,7 +129,7 @@ impl Parser {
         }
     }
 
-    fn start(&mut self, e: &Element, xml: &mut Reader) -> Result<(), Failure> {
+    fn element(&mut self, e: &Element, xml: &mut Reader) -> Result<(), Failure> {
         match (e.ns, e.local.as_slice()) {
             (Ns::Office, b"text") => self.in_text = true,
             (Ns::Office, b"forms") => self.forms(xml)?,
@@ -257,7 +255,7 @@ impl Parser {
         Ok(())
     }
 
-    fn end(&mut self, ns: Ns, local: &[u8]) {
+    fn element_end(&mut self, ns: Ns, local: &[u8]) {
         match (ns, local) {
             (Ns::Office, b"text") if !self.styles => self.in_text = false,
             (

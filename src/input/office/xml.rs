@@ -212,6 +212,32 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// What a reader does with the events of a part.
+pub trait Handler {
+    /// An element starts; the reader may skip it or read its text.
+    fn start(&mut self, e: &Element, xml: &mut Reader) -> Result<(), Failure>;
+    fn end(&mut self, ns: Ns, local: &[u8]);
+    fn text(&mut self, t: &str);
+}
+
+/// Feeds every event of the part `name` to `h`; failures get `code`.
+pub fn read_part(
+    text: &str,
+    name: &str,
+    code: &'static str,
+    h: &mut impl Handler,
+) -> Result<(), Failure> {
+    let mut xml = Reader::new(text, name, code);
+    loop {
+        match xml.next()? {
+            Ev::Start(e) => h.start(&e, &mut xml)?,
+            Ev::End { ns, local } => h.end(ns, &local),
+            Ev::Text(t) => h.text(&t),
+            Ev::Eof => return Ok(()),
+        }
+    }
+}
+
 fn ns_of_resolved(r: &ResolveResult) -> Ns {
     match r {
         ResolveResult::Bound(Namespace(uri)) => ns_of(uri),
