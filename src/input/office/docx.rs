@@ -22,10 +22,11 @@
 //! - ☐ ☑ ☒ typed in the text, and the box characters of Wingdings and
 //!   Wingdings 2 (as `w:sym`, or typed in a run in that font).
 //!
-//! Other controls give the text a person sees: a plain-text or date
-//! content control its text, unless it shows its placeholder
-//! (`w:showingPlcHdr`), which is not a value; a drop-down or combo box its
-//! shown item; `FORMTEXT` its result; `FORMDROPDOWN` the entry its
+//! Other controls give the text a person sees: a plain-text content
+//! control its text, unless it shows its placeholder (`w:showingPlcHdr`),
+//! which is not a value; a date picker its date (`w:fullDate`, as
+//! `YYYY-MM-DD`, so no format can swap day and month); a drop-down or
+//! combo box its shown item; `FORMTEXT` its result; `FORMDROPDOWN` the entry its
 //! `w:result` picks (the field shows no text of its own).
 
 use super::xml::{read_part, relationships, Element, Handler, Ns, Reader};
@@ -110,6 +111,8 @@ struct Sdt {
     /// `w14:checkbox`, with its `w14:checked`.
     checkbox: Option<bool>,
     placeholder: bool,
+    /// A date picker's date (`w:date w:fullDate`), as `YYYY-MM-DD`.
+    date: Option<String>,
     /// Its content's text is not read (a checkbox's glyph, a placeholder).
     hides_content: bool,
 }
@@ -254,6 +257,21 @@ impl Parser {
                 }
             }
             b"sdt" => self.sdts.push(Sdt::default()),
+            b"date" => {
+                let full = e.attr(Ns::W, b"fullDate").unwrap_or_default();
+                let day = full.get(..10).filter(|d| {
+                    d.bytes().enumerate().all(|(i, b)| {
+                        if i == 4 || i == 7 {
+                            b == b'-'
+                        } else {
+                            b.is_ascii_digit()
+                        }
+                    })
+                });
+                if let (Some(s), Some(day)) = (self.sdts.last_mut(), day) {
+                    s.date = Some(day.to_string());
+                }
+            }
             b"showingPlcHdr" => {
                 if let Some(s) = self.sdts.last_mut() {
                     s.placeholder = on_off(val());
@@ -285,8 +303,15 @@ impl Parser {
             return;
         };
         let checkbox = sdt.checkbox;
-        if checkbox.is_some() || sdt.placeholder {
+        // A date picker gives its date, whatever format it shows it in.
+        let date = sdt.date.take().filter(|_| !sdt.placeholder);
+        if checkbox.is_some() || sdt.placeholder || date.is_some() {
             sdt.hides_content = true;
+            self.b.hidden += 1;
+        }
+        if let Some(date) = date {
+            self.b.hidden -= 1;
+            self.b.text(&date);
             self.b.hidden += 1;
         }
         if let Some(checked) = checkbox {
@@ -534,6 +559,12 @@ mod tests {
     fn placeholders_are_not_values_and_text_controls_are() {
         let body = r#"<w:p><w:r><w:t xml:space="preserve">Quais? </w:t></w:r><w:sdt><w:sdtPr><w:showingPlcHdr/><w:text/></w:sdtPr><w:sdtContent><w:r><w:t>Clique aqui</w:t></w:r></w:sdtContent></w:sdt></w:p><w:p><w:r><w:t xml:space="preserve">Moeda </w:t></w:r><w:sdt><w:sdtPr><w:text/></w:sdtPr><w:sdtContent><w:r><w:t>Real</w:t></w:r></w:sdtContent></w:sdt></w:p>"#;
         assert_eq!(lines(body), "Quais? \nMoeda Real\n");
+    }
+
+    #[test]
+    fn a_date_picker_gives_its_full_date() {
+        let body = r#"<w:p><w:r><w:t xml:space="preserve">Data </w:t></w:r><w:sdt><w:sdtPr><w:date w:fullDate="2025-03-04T00:00:00Z"><w:dateFormat w:val="M/d/yyyy"/></w:date></w:sdtPr><w:sdtContent><w:r><w:t>3/4/2025</w:t></w:r></w:sdtContent></w:sdt></w:p><w:p><w:sdt><w:sdtPr><w:date/><w:showingPlcHdr/></w:sdtPr><w:sdtContent><w:r><w:t>Enter a date.</w:t></w:r></w:sdtContent></w:sdt></w:p>"#;
+        assert_eq!(lines(body), "Data 2025-03-04\n\n");
     }
 
     #[test]
