@@ -111,7 +111,10 @@ fn read(
 ) -> Result<(Decoded, Structure), (String, String)> {
     if is_pdf {
         return match pdf::worker::extract(bytes, &opts.pdf) {
-            Ok(text) => Ok(through_model(exported::document(&text), "PDF")),
+            Ok(t) => Ok(through_model(
+                exported::document_with(&t.text, &t.boxes),
+                "PDF",
+            )),
             Err(f) => Err((f.code, f.message)),
         };
     }

@@ -73,3 +73,47 @@ proptest! {
         prop_assert_eq!(seen(&view.text), seen(&text));
     }
 }
+
+/// PDF text as a producer: each line's block has its page and its box, in
+/// reading order down the page.
+#[test]
+fn pdf_lines_are_blocks_with_pages_and_boxes() {
+    use formsift::document::{Content, Rect};
+    let bytes = std::fs::read("fixtures/pdf/fifty_forms.pdf").unwrap();
+    let t = formsift::input::pdf::text(&bytes).unwrap();
+    assert_eq!(
+        t.boxes.len(),
+        split_lines(&t.text).len(),
+        "a box slot per line"
+    );
+    let doc = formsift::input::exported::document_with(&t.text, &t.boxes);
+    let pages: Vec<u32> = doc.blocks.iter().filter_map(|b| b.page).collect();
+    assert_eq!(pages.len(), doc.blocks.len(), "every block has its page");
+    assert_eq!((pages[0], *pages.last().unwrap()), (1, 50));
+    assert!(pages.windows(2).all(|w| w[0] <= w[1]));
+    let mut last: Option<(u32, Rect)> = None;
+    let mut boxed = 0;
+    for b in &doc.blocks {
+        let empty = matches!(&b.content, Content::Paragraph(p) if p.inlines.is_empty());
+        let Some(r) = b.bbox else {
+            assert!(empty, "only the blank lines of gaps have no box: {b:?}");
+            continue;
+        };
+        boxed += 1;
+        assert!(
+            r.x >= 0.0 && r.y >= 0.0 && r.width > 0.0 && r.height > 4.0,
+            "{r:?}"
+        );
+        assert!(
+            r.x + r.width < 700.0 && r.y + r.height < 900.0,
+            "{r:?} beyond an A4 page"
+        );
+        if let Some((page, prev)) = last {
+            if page == b.page.unwrap() {
+                assert!(r.y >= prev.y, "down the page: {prev:?} then {r:?}");
+            }
+        }
+        last = Some((b.page.unwrap(), r));
+    }
+    assert!(boxed > 1000, "{boxed} blocks with a box");
+}

@@ -3,7 +3,7 @@
 //! does, kept in one place so readers only map their elements to it.
 
 use super::{
-    Block, Cell, Content, Inline, Mark, MarkSource, MarkState, Paragraph, Part, Row, Table,
+    Block, Cell, Content, Inline, Mark, MarkSource, MarkState, Paragraph, Part, Rect, Row, Table,
 };
 
 /// What is open, innermost last.
@@ -44,6 +44,9 @@ pub struct Builder {
     pending: Option<Mark>,
     /// The page of the blocks being closed, where the source says.
     pub page: Option<u32>,
+    /// The box of the paragraph or row being closed, where the source has
+    /// one; a table's box holds its rows'.
+    pub bbox: Option<Rect>,
 }
 
 impl Builder {
@@ -54,6 +57,7 @@ impl Builder {
             hidden: 0,
             pending: None,
             page: None,
+            bbox: None,
         }
     }
 
@@ -144,17 +148,25 @@ impl Builder {
         };
         match frame {
             Frame::Paragraph(p, boxes) => {
-                let (part, page) = (self.part(), self.page);
+                let (part, page, bbox) = (self.part(), self.page, self.bbox);
                 let blocks = self.container();
-                blocks.push(block(Content::Paragraph(p), part, page));
+                let mut b = block(Content::Paragraph(p), part, page);
+                b.bbox = bbox;
+                blocks.push(b);
                 blocks.extend(boxes);
             }
             Frame::Table(t) => {
                 let (part, page) = (self.part(), self.page);
-                self.container().push(block(Content::Table(t), part, page));
+                let mut b = block(Content::Table(Table::default()), part, page);
+                b.bbox = t.rows.iter().filter_map(|r| r.bbox).reduce(Rect::union);
+                b.content = Content::Table(t);
+                self.container().push(b);
             }
-            Frame::Row(row, _) => match self.frames.last_mut() {
-                Some(Frame::Table(t)) => t.rows.push(row),
+            Frame::Row(mut row, _) => match self.frames.last_mut() {
+                Some(Frame::Table(t)) => {
+                    row.bbox = self.bbox;
+                    t.rows.push(row)
+                }
                 // A row outside a table: its cells' text is kept.
                 _ => {
                     let blocks: Vec<Block> = row.cells.into_iter().flat_map(|c| c.blocks).collect();

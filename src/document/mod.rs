@@ -84,12 +84,28 @@ impl Part {
 }
 
 /// A box on a page, in points from the top left.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Rect {
     pub x: f32,
     pub y: f32,
     pub width: f32,
     pub height: f32,
+}
+
+impl Rect {
+    /// The smallest box holding both.
+    pub fn union(self, other: Rect) -> Rect {
+        let x = self.x.min(other.x);
+        let y = self.y.min(other.y);
+        let right = (self.x + self.width).max(other.x + other.width);
+        let bottom = (self.y + self.height).max(other.y + other.height);
+        Rect {
+            x,
+            y,
+            width: right - x,
+            height: bottom - y,
+        }
+    }
 }
 
 /// A paragraph: text, tabs, line breaks and checkbox marks in order.
@@ -227,6 +243,8 @@ pub struct Table {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Row {
     pub cells: Vec<Cell>,
+    /// Its box on the page, where the source has one (a PDF line).
+    pub bbox: Option<Rect>,
 }
 
 /// One cell: blocks (paragraphs, nested tables) and how far it spans.
@@ -529,6 +547,7 @@ mod tests {
                         },
                         cell(vec![p("Data")]),
                     ],
+                    ..Row::default()
                 },
                 Row {
                     cells: vec![
@@ -536,9 +555,11 @@ mod tests {
                         cell(vec![]),
                         cell(vec![p("20/03/2025")]),
                     ],
+                    ..Row::default()
                 },
                 Row {
                     cells: vec![cell(vec![p("Obs.:"), p("linha um"), p("linha dois")])],
+                    ..Row::default()
                 },
             ],
         };
@@ -567,6 +588,7 @@ mod tests {
                     },
                     cell(vec![p("B")]),
                 ],
+                ..Row::default()
             }],
         };
         let doc = table_doc(table);

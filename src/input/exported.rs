@@ -13,7 +13,7 @@
 //! is built only where it adds something, pages here.
 
 use crate::document::build::{Builder, Open};
-use crate::document::{Document, Part};
+use crate::document::{Document, Part, Rect};
 
 /// Form feed: a page ends.
 pub const PAGE_BREAK: char = '\u{c}';
@@ -26,12 +26,19 @@ pub fn has_structure(text: &str) -> bool {
 
 /// The layout model of a text: see the module docs.
 pub fn document(text: &str) -> Document {
+    document_with(text, &[])
+}
+
+/// [`document`], with the box of each line where it has one (`boxes[i]`
+/// for the i-th line: PDF text).
+pub fn document_with(text: &str, boxes: &[Option<Rect>]) -> Document {
     let mut b = Builder::new(Part::Body);
     let mut page = 1;
     b.page = Some(page);
     let mut in_table = false;
-    let mut lines = lines(text).peekable();
-    while let Some(raw) = lines.next() {
+    let mut lines = lines(text).enumerate().peekable();
+    while let Some((i, raw)) = lines.next() {
+        b.bbox = boxes.get(i).copied().flatten();
         let mut line = raw;
         while let Some(rest) = line.strip_prefix(PAGE_BREAK) {
             if in_table {

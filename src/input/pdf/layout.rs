@@ -138,8 +138,10 @@ pub fn page_rows(glyphs: &[Glyph]) -> Vec<Row> {
 /// A vertical gap wider than about two lines is a blank line; a line whose
 /// paragraph goes on in the next line (on this page or the next) ends in
 /// [`WRAP`].
-pub fn text(pages: &[Vec<Row>]) -> String {
+/// With the box of each line (see [`super::Text`]).
+pub fn text(pages: &[Vec<Row>]) -> super::Text {
     let mut out = String::new();
+    let mut boxes = Vec::new();
     for (p, rows) in pages.iter().enumerate() {
         if p > 0 {
             // Pages are told apart as pdftotext does (see
@@ -151,6 +153,7 @@ pub fn text(pages: &[Vec<Row>]) -> String {
         for (i, row) in rows.iter().enumerate() {
             if i > 0 && row.y - rows[i - 1].y > row.size * 1.9 {
                 out.push('\n');
+                boxes.push(None);
             }
             out.push_str(&align(&row.cells, above));
             let next = match rows.get(i + 1) {
@@ -169,10 +172,28 @@ pub fn text(pages: &[Vec<Row>]) -> String {
                 out.push(WRAP);
             }
             out.push('\n');
+            boxes.push(row_box(row));
             above = &row.cells;
         }
     }
-    out
+    super::Text { text: out, boxes }
+}
+
+/// Where a line's cells lie on its page, from the top of its glyphs to
+/// the baseline.
+fn row_box(row: &Row) -> Option<crate::document::Rect> {
+    let x = row.cells.iter().map(|c| c.x).fold(f64::INFINITY, f64::min);
+    let end = row
+        .cells
+        .iter()
+        .map(|c| c.end)
+        .fold(f64::NEG_INFINITY, f64::max);
+    (x.is_finite() && end.is_finite()).then(|| crate::document::Rect {
+        x: x as f32,
+        y: (row.y - row.size) as f32,
+        width: (end - x) as f32,
+        height: row.size as f32,
+    })
 }
 
 /// Where paragraphs end on the right: the widest line of one cell and
@@ -328,7 +349,7 @@ mod tests {
 
     fn page(words: &[(f64, f64, &str)]) -> String {
         let glyphs: Vec<Glyph> = words.iter().flat_map(|(x, y, t)| word(*x, *y, t)).collect();
-        text(&[page_rows(&glyphs)])
+        text(&[page_rows(&glyphs)]).text
     }
 
     #[test]

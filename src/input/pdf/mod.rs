@@ -27,6 +27,21 @@ impl PdfFailure {
     }
 }
 
+/// The text of a PDF as lines (cells separated by tabs, each page after
+/// the first starting with a form feed), and the box of each line on its
+/// page, where the line has one (a blank line for a vertical gap does not).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Text {
+    pub text: String,
+    pub boxes: Vec<Option<crate::document::Rect>>,
+}
+
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
 /// A name that says PDF (`*.pdf`, any case): such a file is read as a PDF,
 /// or refused as a broken one.
 pub fn named_pdf(name: &str) -> bool {
@@ -43,9 +58,9 @@ pub fn is_pdf(bytes: &[u8]) -> bool {
 /// The text of a PDF, page after page: positional lines of the page
 /// content, with the values of form fields placed where they are drawn.
 /// Runs in the worker process.
-pub fn text(bytes: &[u8]) -> Result<String, PdfFailure> {
+pub fn text(bytes: &[u8]) -> Result<Text, PdfFailure> {
     let text = text_of(bytes)?;
-    if text.trim().is_empty() {
+    if text.text.trim().is_empty() {
         // Wrong xref offsets can hide every object of a page: rebuild the
         // table and look again.
         if let Some(Ok(again)) = repair::rebuild_xref(bytes).map(|b| text_of(&b)) {
@@ -55,7 +70,7 @@ pub fn text(bytes: &[u8]) -> Result<String, PdfFailure> {
     Ok(text)
 }
 
-fn text_of(bytes: &[u8]) -> Result<String, PdfFailure> {
+fn text_of(bytes: &[u8]) -> Result<Text, PdfFailure> {
     let mut doc = load(bytes)?;
     if doc.is_encrypted() {
         doc.decrypt("").map_err(|_| {
@@ -95,8 +110,9 @@ fn text_of(bytes: &[u8]) -> Result<String, PdfFailure> {
     let mut out = layout::text(&collector.pages);
     // Fields drawn on no page: by their names, at the end.
     for w in widgets.iter().filter(|w| w.page == 0) {
-        out.push_str(&w.by_name);
-        out.push('\n');
+        out.text.push_str(&w.by_name);
+        out.text.push('\n');
+        out.boxes.push(None);
     }
     Ok(out)
 }
@@ -194,7 +210,7 @@ mod tests {
                 let text = |reader: Option<pdf_extract::ContentReader>| {
                     let mut c = layout::Collector::new(Vec::new());
                     pdf_extract::output_doc_with(&doc, &mut c, reader).expect(&file);
-                    layout::text(&c.pages)
+                    layout::text(&c.pages).text
                 };
                 let ours = text(Some(content::operations));
                 assert_eq!(ours, text(None), "{file}");

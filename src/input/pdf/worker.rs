@@ -51,7 +51,7 @@ impl Default for PdfSettings {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 enum Answer {
-    Ok(String),
+    Ok(super::Text),
     Err(PdfFailure),
 }
 
@@ -107,7 +107,7 @@ fn take_spare(key: &(PathBuf, u64)) -> Option<Worker> {
 }
 
 /// The text of a PDF, parsed in this thread's worker process.
-pub fn extract(bytes: &[u8], settings: &PdfSettings) -> Result<String, PdfFailure> {
+pub fn extract(bytes: &[u8], settings: &PdfSettings) -> Result<super::Text, PdfFailure> {
     WORKER.with(|cell| {
         let mut slot = cell.borrow_mut();
         let key = (settings.exe.clone(), settings.memory_mb);
