@@ -237,6 +237,11 @@ impl Builder {
         let Some(p) = self.paragraph() else {
             return;
         };
+        // ☐ ☑ ☒ are U+2610..U+2612: most text has no E2 98 in it at all.
+        if memchr::memmem::find(t.as_bytes(), b"\xE2\x98").is_none() {
+            p.push_text(t);
+            return;
+        }
         let mut rest = t;
         while let Some((i, c)) = rest.char_indices().find(|(_, c)| glyph_state(*c).is_some()) {
             p.push_text(&rest[..i]);

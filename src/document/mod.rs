@@ -84,7 +84,7 @@ impl Part {
 }
 
 /// A box on a page, in points from the top left.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Rect {
     pub x: f32,
     pub y: f32,
@@ -177,47 +177,68 @@ impl Paragraph {
         }
     }
 
-    /// The paragraph's text with marks as glyphs, one string per line.
-    fn lines(&self) -> Vec<String> {
-        let mut lines = vec![String::new()];
+    /// Writes the paragraph's text, marks as glyphs, into `out`; at each
+    /// line break inside it, `br` ends the line.
+    fn render(&self, out: &mut String, mut br: impl FnMut(&mut String)) {
+        let mut line_start = out.len();
         let mut after_mark = false;
         for inline in &self.inlines {
-            let line = lines.last_mut().expect("never empty");
             match inline {
                 Inline::Text(s) => {
                     // One space between a box and its option: a wider gap
                     // would read as a cell border.
                     let s = if after_mark { s.trim_start() } else { s };
-                    line.push_str(&flatten(s));
+                    push_flat(out, s);
                 }
-                Inline::Tab => line.push('\t'),
-                Inline::Break => lines.push(String::new()),
+                Inline::Tab => out.push('\t'),
+                Inline::Break => {
+                    br(out);
+                    line_start = out.len();
+                }
                 // A box typed as a character is written as it was typed.
                 Inline::Mark(Mark {
                     source: MarkSource::Glyph(c),
                     ..
-                }) => line.push(*c),
+                }) => out.push(*c),
                 Inline::Mark(m) => {
-                    if !line.is_empty() && !line.ends_with([' ', '\t']) {
-                        line.push(' ');
+                    if out.len() > line_start && !out.ends_with([' ', '\t']) {
+                        out.push(' ');
                     }
-                    line.push(m.state.glyph());
-                    line.push(' ');
+                    out.push(m.state.glyph());
+                    out.push(' ');
                 }
             }
             after_mark = matches!(inline, Inline::Mark(m) if !matches!(m.source, MarkSource::Glyph(_)))
                 || (after_mark && matches!(inline, Inline::Text(s) if s.trim().is_empty()));
         }
-        lines
+    }
+
+    /// Writes nothing (no inline, or only empty text).
+    fn is_empty(&self) -> bool {
+        self.inlines
+            .iter()
+            .all(|i| matches!(i, Inline::Text(s) if s.is_empty()))
+    }
+
+    /// Writes one line without tabs.
+    fn is_one_cell(&self) -> bool {
+        self.inlines.iter().all(|i| match i {
+            Inline::Text(s) => !s.contains('\t'),
+            Inline::Tab | Inline::Break => false,
+            Inline::Mark(_) => true,
+        })
     }
 }
 
-/// Text of one line: no line ends, and no tabs, which would split cells.
-fn flatten(s: &str) -> std::borrow::Cow<'_, str> {
+/// Text of one line: line ends inside it become spaces.
+fn push_flat(out: &mut String, s: &str) {
     if s.contains(['\n', '\r']) {
-        s.replace(['\n', '\r'], " ").into()
+        out.extend(
+            s.chars()
+                .map(|c| if c == '\n' || c == '\r' { ' ' } else { c }),
+        );
     } else {
-        s.into()
+        out.push_str(s);
     }
 }
 
@@ -321,8 +342,8 @@ pub struct LineView {
 }
 
 impl LineView {
-    fn push(&mut self, line: &str, place: Place) {
-        self.text.push_str(line);
+    /// Ends the line written into `text`, at `place`.
+    fn end_line(&mut self, place: Place) {
         self.text.push('\n');
         self.places.push(place);
     }
@@ -362,14 +383,17 @@ fn write_blocks(blocks: &[Block], path: &[Step], view: &mut LineView) {
             Content::Paragraph(p) => {
                 paragraphs[boxed] += 1;
                 here.push(Step::Paragraph(paragraphs[boxed]));
-                for line in p.lines() {
-                    let place = Place {
-                        part: block.part,
-                        page: block.page,
-                        path: here.clone(),
-                    };
-                    view.push(&line, place);
-                }
+                let place = Place {
+                    part: block.part,
+                    page: block.page,
+                    path: here,
+                };
+                let places = &mut view.places;
+                p.render(&mut view.text, |out| {
+                    out.push('\n');
+                    places.push(place.clone());
+                });
+                view.end_line(place);
             }
             Content::Table(t) => {
                 tables[boxed] += 1;
@@ -390,18 +414,20 @@ fn write_table(t: &Table, block: &Block, path: &[Step], view: &mut LineView) {
     for (r, row) in t.rows.iter().enumerate() {
         let mut row_path = path.to_vec();
         row_path.push(Step::Row(r as u32 + 1));
-        let simple = row.cells.iter().all(|c| cell_line(c).is_some());
-        if simple {
-            let mut line = String::new();
-            let last = row.cells.len().saturating_sub(1);
-            for (i, cell) in row.cells.iter().enumerate() {
+        let lines: Option<Vec<Option<&Paragraph>>> = row.cells.iter().map(cell_line).collect();
+        if let Some(lines) = lines {
+            let last = lines.len().saturating_sub(1);
+            for (i, (cell, line)) in row.cells.iter().zip(lines).enumerate() {
                 if i > 0 {
-                    line.push('\t');
+                    view.text.push('\t');
                 }
-                line.push_str(&cell_line(cell).flatten().unwrap_or_default());
+                if let Some(p) = line {
+                    // One line: `is_one_cell` saw no break.
+                    p.render(&mut view.text, |out| out.push(' '));
+                }
                 if i < last {
                     for _ in 1..cell.col_span {
-                        line.push('\t');
+                        view.text.push('\t');
                     }
                 }
             }
@@ -410,7 +436,7 @@ fn write_table(t: &Table, block: &Block, path: &[Step], view: &mut LineView) {
                 page: block.page,
                 path: row_path,
             };
-            view.push(&line, place);
+            view.end_line(place);
             continue;
         }
         for (c, cell) in row.cells.iter().enumerate() {
@@ -424,9 +450,9 @@ fn write_table(t: &Table, block: &Block, path: &[Step], view: &mut LineView) {
     }
 }
 
-/// The one line a cell holds: `Some(None)` for an empty cell, `Some(line)`
-/// for one paragraph of one line, `None` when it holds more.
-fn cell_line(cell: &Cell) -> Option<Option<String>> {
+/// The one paragraph of one line a cell holds: `Some(None)` for an empty
+/// cell, `Some(p)` for one such paragraph, `None` when it holds more.
+fn cell_line(cell: &Cell) -> Option<Option<&Paragraph>> {
     if cell.merged_above {
         return Some(None);
     }
@@ -434,20 +460,9 @@ fn cell_line(cell: &Cell) -> Option<Option<String>> {
     for block in &cell.blocks {
         match &block.content {
             Content::Table(_) => return None,
-            Content::Paragraph(p) => {
-                let mut lines = p.lines();
-                if lines.len() > 1 || lines[0].contains('\t') {
-                    return None;
-                }
-                let line = lines.pop().expect("one line");
-                if line.is_empty() {
-                    continue;
-                }
-                if found.is_some() {
-                    return None;
-                }
-                found = Some(line);
-            }
+            Content::Paragraph(p) if p.is_empty() => {}
+            Content::Paragraph(p) if p.is_one_cell() && found.is_none() => found = Some(p),
+            Content::Paragraph(_) => return None,
         }
     }
     Some(found)

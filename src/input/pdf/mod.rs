@@ -33,7 +33,42 @@ impl PdfFailure {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Text {
     pub text: String,
+    #[serde(with = "tenths")]
     pub boxes: Vec<Option<crate::document::Rect>>,
+}
+
+/// Boxes go from the worker in tenths of a point, as integers: finer than
+/// any layout needs, and quicker to write and read than floats.
+mod tenths {
+    use crate::document::Rect;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    type Wire = Vec<Option<[i32; 4]>>;
+
+    pub fn serialize<S: Serializer>(boxes: &[Option<Rect>], s: S) -> Result<S::Ok, S::Error> {
+        let tenth = |v: f32| (v * 10.0).round() as i32;
+        let wire: Wire = boxes
+            .iter()
+            .map(|b| b.map(|r| [r.x, r.y, r.width, r.height].map(tenth)))
+            .collect();
+        wire.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Option<Rect>>, D::Error> {
+        let wire = Wire::deserialize(d)?;
+        let point = |v: i32| v as f32 / 10.0;
+        Ok(wire
+            .into_iter()
+            .map(|b| {
+                b.map(|[x, y, w, h]| Rect {
+                    x: point(x),
+                    y: point(y),
+                    width: point(w),
+                    height: point(h),
+                })
+            })
+            .collect())
+    }
 }
 
 impl std::fmt::Display for Text {
