@@ -2,8 +2,10 @@
 //! the layout model ([`crate::document`]).
 //!
 //! Both are zip archives of XML parts. The archive is opened with the `zip`
-//! crate and every part is inflated under a cap ([`MAX_PART`], and a ratio
-//! for large parts), so a zip bomb is refused after at most that much work;
+//! crate and every part is inflated under caps: [`MAX_PART`], a ratio for
+//! large parts ([`MAX_RATIO`]), and the size the archive declares for the
+//! part, so a zip bomb is refused from its headers, or at the first chunk
+//! past what they claim;
 //! entry names are only looked up, never used as paths. Parts are read with
 //! quick-xml as a stream of events ([`xml`]): a DOCTYPE and its entities
 //! are never expanded nor fetched, and nesting deeper than [`xml::MAX_DEPTH`]
@@ -302,10 +304,28 @@ impl<'a> Archive<'a> {
                     ))
                 }
             };
+            if out.len() + n > out.capacity() {
+                // Doubling, but never past the cap: a bomb holds at most
+                // the cap in memory, not twice it.
+                let cap = MAX_PART as usize + chunk.len();
+                let want = (out.capacity() * 2).clamp(64 << 10, cap);
+                out.reserve_exact(want.saturating_sub(out.len()).max(n));
+            }
             out.extend_from_slice(&chunk[..n]);
             let total = out.len() as u64;
             if total > MAX_PART || (total > RATIO_FROM && total / packed > MAX_RATIO) {
                 return Err(bomb());
+            }
+            // More than the archive says the entry holds: its sizes lie,
+            // as a bomb's do.
+            if total > size {
+                return Err(Failure::new(
+                    format.too_large(),
+                    format!(
+                        "{name} inflates to more than the {size} bytes the archive says it \
+                         holds: a damaged file or a zip bomb"
+                    ),
+                ));
             }
         }
         Ok(Some(out))
