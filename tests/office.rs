@@ -74,6 +74,7 @@ const FORMS: &[&str] = &[
     "table-legacy.docx",
     "table-sdt-controls.docx",
     "table-formtext.docx",
+    "table-two-columns.docx",
     "lost-marks.docx",
     "inline-plain.docm",
     "main-part-elsewhere.docx",
@@ -102,6 +103,45 @@ fn every_word_and_odt_form_gives_the_record_of_its_text_export() {
         assert!(r.issues.is_empty(), "{path}: {:?}", r.issues);
         assert!(r.unplaced.is_empty(), "{path}: {:?}", r.unplaced);
     }
+}
+
+/// The model's lines, saved as a text export (Word's own "Plain Text"
+/// writes a table row as tab-separated cells), give the same record.
+#[test]
+fn an_original_and_its_lines_as_text_give_the_same_fields() {
+    let t = Template::default_template();
+    for name in FORMS {
+        let path = format!("fixtures/docx/{name}");
+        let text = read(&path).line_view().text;
+        let as_text = formsift::pipeline::process_bytes(&t, "export.txt", text.as_bytes());
+        assert_eq!(as_text[0].fields, records(&path)[0].fields, "{path}");
+    }
+}
+
+/// The classic Word form: one table of label | value rows. A list entry's
+/// head alone in its row (`1º contato` | empty) owns the rows below it, and
+/// a label two rows print (`UF`) goes with the row the next line goes on
+/// with (`Cidade`).
+#[test]
+fn a_two_column_table_form_binds_each_label_to_the_cell_on_its_right() {
+    let r = &records("fixtures/docx/table-two-columns.docx")[0];
+    let f = r.fields.as_ref().unwrap();
+    assert_eq!(f["uf"], "MG");
+    assert_eq!(f["cro_uf"], "MG");
+    assert_eq!(f["contatos"][0]["data"], "2025-03-20");
+    assert_eq!(f["contatos"][1]["data"], "2025-03-21");
+    assert!(r.unplaced.is_empty(), "{:?}", r.unplaced);
+    let text = "Formulário - Processo de Retenção\nCRO\t111\nUF\tSP\nNome dentista\tDr. X\n\
+                Dt. abertura protocolo\t01/02/2025\nUF\tRJ\nCidade\tNiterói\n\
+                1º contato\t\nData\t03/02/2025\nObs.:\tligou\n2º contato\nData 04/02/2025\n";
+    let t = Template::default_template();
+    let r = &formsift::pipeline::process_bytes(&t, "x.txt", text.as_bytes())[0];
+    let f = r.fields.as_ref().unwrap();
+    assert_eq!((&f["cro_uf"], &f["uf"]), (&"SP".into(), &"RJ".into()));
+    assert_eq!(f["contatos"][0]["data"], "2025-02-03");
+    assert_eq!(f["contatos"][0]["obs"], "ligou");
+    assert_eq!(f["contatos"][1]["data"], "2025-02-04");
+    assert!(r.unplaced.is_empty(), "{:?}", r.unplaced);
 }
 
 /// The six checked boxes of the form, and 40 unchecked, in each file:

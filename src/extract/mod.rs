@@ -211,6 +211,11 @@ impl Found {
         }
     }
 
+    /// How many lines were searched.
+    pub(crate) fn lines(&self) -> usize {
+        self.first.len().saturating_sub(1)
+    }
+
     /// The labels found in line `i`.
     pub(crate) fn labels(&self, i: usize) -> &[LabelAt] {
         &self.labels[self.first[i]..self.first[i + 1]]

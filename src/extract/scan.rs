@@ -5,7 +5,10 @@
 //! take the cells of the next line (table layout), checkbox groups take the
 //! option lines that follow, blocks take the text that follows. A label
 //! printed by several fields ("UF", "Data", "Obs.") goes to the field of the
-//! row it stands in: the row of the labels beside it, or of the line before.
+//! row it stands in: the row of the labels beside it, or of the line before,
+//! or (first on its line, and no field of the line before's row) of the
+//! label that leads the next line. The head of a list entry alone on its
+//! line opens the entry for the lines below.
 //! A label already used in its row is text, not a label. Whatever no field
 //! takes is kept in `unplaced` with its line number.
 
@@ -25,8 +28,12 @@ enum Target {
         field: FieldId,
         entry: Option<usize>,
     },
-    /// The head of a list entry ("2º contato").
-    Head { list: FieldId, number: u32 },
+    /// The head of a list entry ("2º contato"), and the entry once opened.
+    Head {
+        list: FieldId,
+        number: u32,
+        entry: Option<usize>,
+    },
 }
 
 /// A resolved label: its target and clean byte span.
@@ -323,11 +330,23 @@ impl Scanner<'_> {
     /// The labels of a line, resolved to fields, in order.
     fn tokens(&mut self, index: usize) -> Vec<Tok> {
         let found = self.found;
-        self.resolve(found.labels(index))
+        self.resolve(found.labels(index), index)
+    }
+
+    /// The row of the label that leads line `index + 1`, if only one field
+    /// prints it: a shared label that neither its line nor the line before
+    /// places may lead the row the next line goes on with (a two-column
+    /// table prints a row's labels one a line: UF, then Cidade).
+    fn row_below(&self, index: usize) -> Option<usize> {
+        let found = self.found;
+        (index + 1 < found.lines())
+            .then(|| found.labels(index + 1).first())
+            .flatten()
+            .and_then(|l| self.unique_row(l.label))
     }
 
     /// Gives each label its field, by row; drops labels already used.
-    fn resolve(&mut self, spans: &[LabelAt]) -> Vec<Tok> {
+    fn resolve(&mut self, spans: &[LabelAt], index: usize) -> Vec<Tok> {
         let mut out: Vec<Tok> = Vec::new();
         let mut line_row: Option<usize> = None;
         let mut line_entry: Option<(FieldId, usize)> = None;
@@ -350,15 +369,24 @@ impl Scanner<'_> {
                 let row = line_row
                     .or_else(|| next_unique[i])
                     .or(self.ctx.map(|c| c.0));
-                match row.and_then(|r| {
+                let in_row = |r: usize| {
                     label
                         .fields
                         .iter()
                         .copied()
                         .find(|&f| self.t.fields[f].row == r)
-                }) {
+                };
+                let first = i == 0 && line_row.is_none() && next_unique[i].is_none();
+                match row.and_then(in_row) {
                     Some(f) => f,
-                    None => continue,
+                    None => match first
+                        .then(|| self.row_below(index))
+                        .flatten()
+                        .and_then(in_row)
+                    {
+                        Some(f) => f,
+                        None => continue,
+                    },
                 }
             };
             let (start, end) = (at.start, at.end);
@@ -375,6 +403,7 @@ impl Scanner<'_> {
                 Target::Head {
                     list: field,
                     number,
+                    entry: None,
                 }
             } else if let Some(list) = def.list {
                 let entry = match line_entry {
@@ -440,6 +469,8 @@ impl Scanner<'_> {
                     seg_end = m.start;
                 }
             }
+            // After a head alone on its line (`1º contato`, a row of a
+            // two-column table), the lines below belong to its entry.
             self.ctx = Some((self.row_of(tok.target), entry_of(tok.target)));
             match tok.target {
                 Target::Head { .. } => self.unplace(line.no, &clean[tok.end..seg_end]),
@@ -474,7 +505,11 @@ impl Scanner<'_> {
         let mut current: Option<usize> = None;
         for tok in toks.iter_mut() {
             match &mut tok.target {
-                Target::Head { list, number } => {
+                Target::Head {
+                    list,
+                    number,
+                    entry,
+                } => {
                     self.entry_keys.insert((*list, *number));
                     self.form.entries.push(Entry {
                         list: *list,
@@ -484,6 +519,7 @@ impl Scanner<'_> {
                         labels: vec![None; self.t.fields.len()],
                     });
                     current = Some(self.form.entries.len() - 1);
+                    *entry = current;
                 }
                 Target::Field { entry: Some(e), .. } if *e == usize::MAX => {
                     *e = current.expect("head before")
@@ -811,8 +847,7 @@ fn push_text_line(lines: &mut Vec<(usize, String)>, text: (usize, String), wrap:
 
 fn entry_of(target: Target) -> Option<usize> {
     match target {
-        Target::Field { entry, .. } => entry,
-        Target::Head { .. } => None,
+        Target::Field { entry, .. } | Target::Head { entry, .. } => entry,
     }
 }
 
