@@ -467,3 +467,107 @@ fn a_zip_that_is_no_document_named_txt_is_not_text() {
     let recs = run(&["fixtures/edge/binary-junk.txt".into()]);
     assert_eq!(recs[0]["error"]["code"], "not_text");
 }
+
+mod never_panics {
+    use proptest::prelude::*;
+
+    fn fixture(name: &str) -> Vec<u8> {
+        std::fs::read(format!("fixtures/docx/{name}")).unwrap()
+    }
+
+    /// A damaged archive: some bytes changed, maybe cut short.
+    fn damaged(base: Vec<u8>) -> impl Strategy<Value = Vec<u8>> {
+        let len = base.len();
+        (
+            proptest::collection::vec((0..len, any::<u8>()), 1..12),
+            prop_oneof![Just(len), 0..len],
+        )
+            .prop_map(move |(edits, cut)| {
+                let mut b = base.clone();
+                for (i, v) in edits {
+                    b[i] = v;
+                }
+                b.truncate(cut.max(1));
+                b
+            })
+    }
+
+    /// XML of Word's and ODF's elements in any order, balanced or not.
+    fn xmlish() -> impl Strategy<Value = String> {
+        let pieces = prop_oneof![
+            Just("<w:p>"),
+            Just("</w:p>"),
+            Just("<w:r>"),
+            Just("</w:r>"),
+            Just("<w:t>"),
+            Just("</w:t>"),
+            Just("x"),
+            Just("☒"),
+            Just("<w:tbl>"),
+            Just("</w:tbl>"),
+            Just("<w:tr>"),
+            Just("</w:tr>"),
+            Just("<w:tc>"),
+            Just("</w:tc>"),
+            Just("<w:sdt>"),
+            Just("</w:sdt>"),
+            Just("<w:sdtContent>"),
+            Just("</w:sdtContent>"),
+            Just("<w14:checkbox/>"),
+            Just("<w:fldChar w:fldCharType=\"begin\"/>"),
+            Just("<w:fldChar w:fldCharType=\"separate\"/>"),
+            Just("<w:fldChar w:fldCharType=\"end\"/>"),
+            Just("<w:checkBox/>"),
+            Just("<w:ddList><w:result w:val=\"9\"/></w:ddList>"),
+            Just("<w:txbxContent>"),
+            Just("</w:txbxContent>"),
+            Just("<w:gridSpan w:val=\"99999\"/>"),
+            Just("<w:vMerge/>"),
+            Just("<w:sym w:font=\"Wingdings\" w:char=\"zz\"/>"),
+            Just("&amp;"),
+            Just("&bogus;"),
+            Just("<text:p>"),
+            Just("</text:p>"),
+            Just("<table:covered-table-cell/>"),
+            Just("<draw:control draw:control=\"q\"/>"),
+        ];
+        proptest::collection::vec(pieces, 0..40).prop_map(|v| v.concat())
+    }
+
+    const NS: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0""#;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn damaged_docx_is_an_error_or_a_document(bytes in damaged(fixture("table-legacy.docx"))) {
+            if let Ok(doc) = formsift::input::office::read(&bytes, "x.docx") {
+                let _ = doc.line_view();
+            }
+        }
+
+        #[test]
+        fn damaged_odt_is_an_error_or_a_document(bytes in damaged(fixture("table-legacy.odt"))) {
+            if let Ok(doc) = formsift::input::office::read(&bytes, "x.odt") {
+                let _ = doc.line_view();
+            }
+        }
+
+        #[test]
+        fn any_element_soup_parses_or_fails_cleanly(body in xmlish()) {
+            use formsift::document::{Document, Part};
+            let xml = format!("<w:document {NS}><w:body><office:text>{body}</office:text></w:body></w:document>");
+            for blocks in [
+                formsift::input::office::docx::parse(&xml, "word/document.xml", Part::Body),
+                formsift::input::office::odt::parse(&xml, "content.xml", Part::Body),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let doc = Document { blocks, ..Document::default() };
+                let view = doc.line_view();
+                prop_assert_eq!(view.places.len(), view.text.matches('\n').count());
+            }
+        }
+    }
+}
