@@ -24,3 +24,14 @@ for m in re.finditer(rb'stream\r?\n(.*?)endstream', data, re.S):
 PY
 done
 echo "corpus/pdf_content: $(ls corpus/pdf_content | wc -l) files"
+# The office readers: every Word and LibreOffice fixture, and the XML of
+# their main parts.  cargo +nightly fuzz run office
+mkdir -p corpus/office
+for f in $(find ../fixtures/docx -name '*.docx' -o -name '*.docm' -o -name '*.odt'); do
+  cp "$f" corpus/office/
+  base=$(basename "$f")
+  unzip -p "$f" word/document.xml > "corpus/office/$base.document.xml" 2>/dev/null || rm -f "corpus/office/$base.document.xml"
+  unzip -p "$f" content.xml > "corpus/office/$base.content.xml" 2>/dev/null || rm -f "corpus/office/$base.content.xml"
+done
+find corpus/office -size 0 -delete
+echo "corpus/office: $(ls corpus/office | wc -l) files"

@@ -364,6 +364,17 @@ impl Parser {
         }
     }
 
+    /// A checkbox or drop-down field still open when its paragraph ends
+    /// has lost its end: it ends here, so the text after it is not hidden
+    /// with its result.
+    fn end_fields_hiding_text(&mut self) {
+        while self.fields.last().is_some_and(|f| f.hides_result) {
+            let f = self.fields.pop().expect("just seen");
+            self.b.hidden -= 1;
+            self.field_end(f);
+        }
+    }
+
     /// A field ends: a checkbox gives its mark, a drop-down its entry.
     fn field_end(&mut self, f: Field) {
         match f.kind {
@@ -394,7 +405,10 @@ impl Parser {
             return;
         }
         match local {
-            b"p" => self.b.close(Open::Paragraph),
+            b"p" => {
+                self.end_fields_hiding_text();
+                self.b.close(Open::Paragraph)
+            }
             b"tbl" => self.b.close(Open::Table),
             b"tr" => self.b.close(Open::Row),
             b"tc" => self.b.close(Open::Cell),
@@ -541,6 +555,15 @@ mod tests {
             legacy(r#"<w:default w:val="0"/>"#),
         );
         assert_eq!(lines(&body), "☒ A ☐ B ☒ C ☐ D\n");
+    }
+
+    #[test]
+    fn a_box_field_that_never_ends_hides_nothing_after_its_paragraph() {
+        let body = format!(
+            "<w:p>{}<w:r><w:t>Sim</w:t></w:r></w:p><w:p><w:r><w:t>Colaborador Ana</w:t></w:r></w:p>",
+            legacy(r#"<w:checked/>"#).replace(r#"<w:r><w:fldChar w:fldCharType="end"/></w:r>"#, "")
+        );
+        assert_eq!(lines(&body), "☒ \nColaborador Ana\n");
     }
 
     #[test]
