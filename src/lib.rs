@@ -27,6 +27,7 @@
 pub mod alloc;
 pub mod cli;
 pub mod config;
+mod digits;
 pub mod document;
 pub mod error;
 pub mod extract;

@@ -154,9 +154,10 @@ fn read(
 
 /// A document's line view as the text recognition reads, with the places.
 fn through_model(doc: Document, encoding: &'static str) -> (Decoded, Structure) {
-    let view = doc.line_view();
+    let mut view = doc.line_view();
+    // Recognition reads the text; the record needs only the places.
     let decoded = Decoded {
-        text: view.text.clone(),
+        text: std::mem::take(&mut view.text),
         encoding,
         warning: None,
     };

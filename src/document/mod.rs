@@ -313,22 +313,30 @@ pub enum Step {
 
 impl std::fmt::Display for Place {
     /// `body/tbl[2]/tr[1]/tc[3]/p[1]`, in the spirit of an XPath;
-    /// `body/page[2]/p[14]` where pages are known.
+    /// `body/page[2]/p[14]` where pages are known. Written by hand: a
+    /// record asks for one for each of its values.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.part.name())?;
+        let mut out = String::with_capacity(16 + 8 * self.path.len());
+        out.push_str(self.part.name());
+        let mut step = |name: &str, n: u32| {
+            out.push('/');
+            out.push_str(name);
+            out.push('[');
+            out.push_str(crate::digits::decimal(n.into(), &mut [0; 20]));
+            out.push(']');
+        };
         if let Some(page) = self.page {
-            write!(f, "/page[{page}]")?;
+            step("page", page);
         }
-        for step in &self.path {
-            let (name, n) = match step {
-                Step::Paragraph(n) => ("p", n),
-                Step::Table(n) => ("tbl", n),
-                Step::Row(n) => ("tr", n),
-                Step::Cell(n) => ("tc", n),
-            };
-            write!(f, "/{name}[{n}]")?;
+        for s in &self.path {
+            match *s {
+                Step::Paragraph(n) => step("p", n),
+                Step::Table(n) => step("tbl", n),
+                Step::Row(n) => step("tr", n),
+                Step::Cell(n) => step("tc", n),
+            }
         }
-        Ok(())
+        f.write_str(&out)
     }
 }
 

@@ -189,18 +189,9 @@ impl Json<'_> {
     }
 
     fn uint(&mut self, n: u64) {
-        let mut digits = [0u8; 20];
-        let mut at = digits.len();
-        let mut n = n;
-        loop {
-            at -= 1;
-            digits[at] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        self.out.extend_from_slice(&digits[at..]);
+        let mut buf = [0; 20];
+        let digits = crate::digits::decimal(n, &mut buf);
+        self.out.extend_from_slice(digits.as_bytes());
     }
 
     fn begin(&mut self, bracket: u8) -> Open {
