@@ -341,6 +341,14 @@ fn docling_tables_keep_their_spans_and_nesting() {
     let doc = read(&format!("{SAMPLES}/docling_docx_rich_tables_01.docx"));
     let t = tables(&doc.blocks);
     assert!(t.len() >= 2 && t[0].rows.len() == 24, "{} tables", t.len());
+    // Word laid it out on several pages (15 rendered page breaks, some in
+    // the tables' cells): the blocks say which page they start on.
+    let pages: Vec<u32> = doc.blocks.iter().filter_map(|b| b.page).collect();
+    assert_eq!(pages.len(), doc.blocks.len());
+    assert!(pages.windows(2).all(|w| w[0] <= w[1]) && pages[0] == 1);
+    assert!(*pages.last().unwrap() > 1, "{pages:?}");
+    // A file Word did not lay out claims no page.
+    assert!(read(&format!("{SAMPLES}/poi_checkboxes.docx")).blocks.iter().all(|b| b.page.is_none()));
 }
 
 // Hostile originals: each its own error record, the batch going on.

@@ -11,13 +11,15 @@ use super::{
 enum Frame {
     /// A container of blocks: the part itself, or a text box.
     Blocks(Vec<Block>, Part),
-    Table(Table),
+    /// A table, and the page it starts on.
+    Table(Table, Option<u32>),
     /// A row, and how many grid columns the last cell's span still covers
     /// (for formats that write covered cells).
     Row(Row, u32),
     Cell(Cell),
-    /// A paragraph, and the blocks of the text boxes anchored in it.
-    Paragraph(Paragraph, Vec<Block>),
+    /// A paragraph, the blocks of the text boxes anchored in it, and the
+    /// page it starts on.
+    Paragraph(Paragraph, Vec<Block>, Option<u32>),
 }
 
 /// The kinds of frame a reader opens and closes.
@@ -42,7 +44,7 @@ pub struct Builder {
     pub hidden: usize,
     /// A mark met outside any paragraph, for the next one.
     pending: Option<Mark>,
-    /// The page of the blocks being closed, where the source says.
+    /// The page of the blocks being opened, where the source says.
     pub page: Option<u32>,
     /// The box of the paragraph or row being closed, where the source has
     /// one; a table's box holds its rows'.
@@ -69,9 +71,9 @@ impl Builder {
                 if let Some(m) = self.pending.take() {
                     p.inlines.push(Inline::Mark(m));
                 }
-                Frame::Paragraph(p, Vec::new())
+                Frame::Paragraph(p, Vec::new(), self.page)
             }
-            Open::Table => Frame::Table(Table::default()),
+            Open::Table => Frame::Table(Table::default(), self.page),
             Open::Row => Frame::Row(Row::default(), 0),
             Open::Cell => Frame::Cell(Cell::default()),
             Open::TextBox => Frame::Blocks(Vec::new(), Part::TextBox),
@@ -129,7 +131,7 @@ impl Builder {
     pub fn close(&mut self, what: Open) {
         let open = match self.frames.last() {
             Some(Frame::Paragraph(..)) => Open::Paragraph,
-            Some(Frame::Table(_)) => Open::Table,
+            Some(Frame::Table(..)) => Open::Table,
             Some(Frame::Row(..)) => Open::Row,
             Some(Frame::Cell(_)) => Open::Cell,
             Some(Frame::Blocks(_, Part::TextBox)) if self.frames.len() > 1 => Open::TextBox,
@@ -147,23 +149,23 @@ impl Builder {
             return;
         };
         match frame {
-            Frame::Paragraph(p, boxes) => {
-                let (part, page, bbox) = (self.part(), self.page, self.bbox);
+            Frame::Paragraph(p, boxes, page) => {
+                let (part, bbox) = (self.part(), self.bbox);
                 let blocks = self.container();
                 let mut b = block(Content::Paragraph(p), part, page);
                 b.bbox = bbox;
                 blocks.push(b);
                 blocks.extend(boxes);
             }
-            Frame::Table(t) => {
-                let (part, page) = (self.part(), self.page);
+            Frame::Table(t, page) => {
+                let part = self.part();
                 let mut b = block(Content::Table(Table::default()), part, page);
                 b.bbox = t.rows.iter().filter_map(|r| r.bbox).reduce(Rect::union);
                 b.content = Content::Table(t);
                 self.container().push(b);
             }
             Frame::Row(mut row, _) => match self.frames.last_mut() {
-                Some(Frame::Table(t)) => {
+                Some(Frame::Table(t, _)) => {
                     row.bbox = self.bbox;
                     t.rows.push(row)
                 }
@@ -178,7 +180,7 @@ impl Builder {
                 _ => self.container().extend(cell.blocks),
             },
             Frame::Blocks(blocks, _) => match self.frames.last_mut() {
-                Some(Frame::Paragraph(_, boxes)) => boxes.extend(blocks),
+                Some(Frame::Paragraph(_, boxes, _)) => boxes.extend(blocks),
                 _ => self.container().extend(blocks),
             },
         }
@@ -224,7 +226,7 @@ impl Builder {
     /// The innermost open paragraph.
     fn paragraph(&mut self) -> Option<&mut Paragraph> {
         self.frames.iter_mut().rev().find_map(|f| match f {
-            Frame::Paragraph(p, _) => Some(p),
+            Frame::Paragraph(p, ..) => Some(p),
             _ => None,
         })
     }

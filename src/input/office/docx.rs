@@ -11,6 +11,8 @@
 //! (`w:del`, `w:moveFrom`) does not. Of `mc:AlternateContent` only the
 //! `mc:Choice` is read: the `mc:Fallback` repeats the same text for older
 //! readers. Headers, footers, footnotes and endnotes are read as furniture.
+//! Pages are those Word last laid out (`w:lastRenderedPageBreak`); a
+//! document saved with no such mark has no pages in the model.
 //!
 //! Checkboxes, each read as a [`Mark`] with its state:
 //! - a content control with `w14:checkbox`: the state is `w14:checked`
@@ -68,8 +70,11 @@ pub fn read(archive: &mut Archive) -> Result<Document, Failure> {
 
 /// Parses one part (the body, a header...) into blocks.
 pub fn parse(text: &str, name: &str, part: Part) -> Result<Vec<Block>, Failure> {
+    let mut b = Builder::new(part);
+    b.page = Some(1);
     let mut p = Parser {
-        b: Builder::new(part),
+        b,
+        rendered_pages: 1,
         fields: Vec::new(),
         sdts: Vec::new(),
         in_run: 0,
@@ -78,7 +83,24 @@ pub fn parse(text: &str, name: &str, part: Part) -> Result<Vec<Block>, Failure> 
         in_field_begin: false,
     };
     read_part(text, name, "docx_invalid", &mut p)?;
-    Ok(p.b.finish())
+    let mut blocks = p.b.finish();
+    if p.rendered_pages == 1 {
+        // No page break Word rendered: the pages are not known (page 1 for
+        // all would be a guess).
+        forget_pages(&mut blocks);
+    }
+    Ok(blocks)
+}
+
+fn forget_pages(blocks: &mut [Block]) {
+    for b in blocks {
+        b.page = None;
+        if let crate::document::Content::Table(t) = &mut b.content {
+            for cell in t.rows.iter_mut().flat_map(|r| &mut r.cells) {
+                forget_pages(&mut cell.blocks);
+            }
+        }
+    }
 }
 
 /// An open field (`w:fldChar` begin ... end).
@@ -119,6 +141,8 @@ struct Sdt {
 
 struct Parser {
     b: Builder,
+    /// Pages as Word last laid the document out (`w:lastRenderedPageBreak`).
+    rendered_pages: u32,
     fields: Vec<Field>,
     sdts: Vec<Sdt>,
     /// Inside a run (`w:r`), and its symbol font when it has one.
@@ -193,6 +217,10 @@ impl Parser {
                 self.run_font = font.map(symbol_font).filter(|f| *f != SymbolFont::Other);
             }
             b"t" => self.in_text = true,
+            b"lastRenderedPageBreak" => {
+                self.rendered_pages += 1;
+                self.b.page = Some(self.rendered_pages);
+            }
             b"tab" | b"ptab" if self.in_run > 0 => self.b.inline(Inline::Tab),
             b"br" | b"cr" if self.in_run > 0 => self.b.inline(Inline::Break),
             b"noBreakHyphen" if self.in_run > 0 => self.b.text("-"),
@@ -508,6 +536,28 @@ mod tests {
         }
         .line_view()
         .text
+    }
+
+    #[test]
+    fn pages_are_those_word_last_rendered() {
+        let body = r#"<w:p><w:r><w:t>um</w:t></w:r></w:p><w:tbl><w:tr><w:tc><w:p><w:r><w:t>dois</w:t><w:lastRenderedPageBreak/><w:t>ainda</w:t></w:r></w:p></w:tc></w:tr></w:tbl><w:p><w:r><w:t>tres</w:t></w:r></w:p>"#;
+        let xml = format!("<w:document {W}><w:body>{body}</w:body></w:document>");
+        let blocks = parse(&xml, "word/document.xml", Part::Body).unwrap();
+        let pages: Vec<Option<u32>> = blocks.iter().map(|b| b.page).collect();
+        // The table starts on page 1 and runs onto page 2.
+        assert_eq!(pages, [Some(1), Some(1), Some(2)]);
+        let view = Document {
+            blocks,
+            ..Document::default()
+        }
+        .line_view();
+        assert_eq!(view.place(3).unwrap().to_string(), "body/page[2]/p[2]");
+        // Without Word's layout, no page is claimed.
+        let xml = format!(
+            "<w:document {W}><w:body><w:p><w:r><w:t>um</w:t></w:r></w:p></w:body></w:document>"
+        );
+        let blocks = parse(&xml, "word/document.xml", Part::Body).unwrap();
+        assert_eq!(blocks[0].page, None);
     }
 
     #[test]
