@@ -348,7 +348,10 @@ fn docling_tables_keep_their_spans_and_nesting() {
     assert!(pages.windows(2).all(|w| w[0] <= w[1]) && pages[0] == 1);
     assert!(*pages.last().unwrap() > 1, "{pages:?}");
     // A file Word did not lay out claims no page.
-    assert!(read(&format!("{SAMPLES}/poi_checkboxes.docx")).blocks.iter().all(|b| b.page.is_none()));
+    assert!(read(&format!("{SAMPLES}/poi_checkboxes.docx"))
+        .blocks
+        .iter()
+        .all(|b| b.page.is_none()));
 }
 
 // Hostile originals: each its own error record, the batch going on.

@@ -338,7 +338,7 @@ impl Parser {
             self.b.hidden += 1;
         }
         if let Some(date) = date {
-            self.b.hidden -= 1;
+            self.b.hidden = self.b.hidden.saturating_sub(1);
             self.b.text(&date);
             self.b.hidden += 1;
         }
@@ -369,7 +369,7 @@ impl Parser {
             "end" => {
                 if let Some(f) = self.fields.pop() {
                     if f.hides_result {
-                        self.b.hidden -= 1;
+                        self.b.hidden = self.b.hidden.saturating_sub(1);
                     }
                     self.field_end(f);
                 }
@@ -396,9 +396,15 @@ impl Parser {
     /// has lost its end: it ends here, so the text after it is not hidden
     /// with its result.
     fn end_fields_hiding_text(&mut self) {
-        while self.fields.last().is_some_and(|f| f.hides_result) {
-            let f = self.fields.pop().expect("just seen");
-            self.b.hidden -= 1;
+        let Some(first) = self.fields.iter().position(|f| f.hides_result) else {
+            return;
+        };
+        // Innermost first, with any field opened inside them.
+        while self.fields.len() > first {
+            let f = self.fields.pop().expect("longer than first");
+            if f.hides_result {
+                self.b.hidden = self.b.hidden.saturating_sub(1);
+            }
             self.field_end(f);
         }
     }
@@ -451,14 +457,14 @@ impl Parser {
                 if let Some(s) = self.sdts.last_mut() {
                     if s.hides_content {
                         s.hides_content = false;
-                        self.b.hidden -= 1;
+                        self.b.hidden = self.b.hidden.saturating_sub(1);
                     }
                 }
             }
             b"sdt" => {
                 if let Some(s) = self.sdts.pop() {
                     if s.hides_content {
-                        self.b.hidden -= 1;
+                        self.b.hidden = self.b.hidden.saturating_sub(1);
                     }
                 }
             }

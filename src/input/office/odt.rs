@@ -287,7 +287,7 @@ impl Parser {
             }
             (Ns::LoExt, b"content-control") => {
                 if self.controls_hiding.pop() == Some(true) {
-                    self.b.hidden -= 1;
+                    self.b.hidden = self.b.hidden.saturating_sub(1);
                 }
             }
             _ => {}
