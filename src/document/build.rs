@@ -82,6 +82,17 @@ impl Builder {
         self.frames.push(frame);
     }
 
+    /// The page turns to `page`: blocks opened from now on are on it, and
+    /// so is the paragraph being read if nothing of it came before.
+    pub fn turn_page(&mut self, page: u32) {
+        self.page = Some(page);
+        if let Some(Frame::Paragraph(p, _, at)) = self.frames.last_mut() {
+            if p.inlines.is_empty() {
+                *at = Some(page);
+            }
+        }
+    }
+
     /// Opens a cell that spans `col_span` grid columns.
     pub fn open_cell(&mut self, col_span: u32) {
         let col_span = col_span.clamp(1, 64);

@@ -36,6 +36,10 @@ use super::{Archive, Failure};
 use crate::document::build::{Builder, Open};
 use crate::document::{Block, Document, Inline, MarkSource, MarkState, Part, SymbolFont};
 
+/// Headers, footers, footnotes and endnotes read at most (Word writes up to
+/// three headers and three footers a section).
+const MAX_FURNITURE: usize = 64;
+
 /// Reads the Word document in `archive`.
 pub fn read(archive: &mut Archive) -> Result<Document, Failure> {
     let main = archive
@@ -52,9 +56,19 @@ pub fn read(archive: &mut Archive) -> Result<Document, Failure> {
         ..Document::default()
     };
     let (dir, file) = main.rsplit_once('/').unwrap_or(("", main.as_str()));
-    let rels = format!("{dir}/_rels/{file}.rels");
+    let rels = if dir.is_empty() {
+        format!("_rels/{file}.rels")
+    } else {
+        format!("{dir}/_rels/{file}.rels")
+    };
     if let Some(rels) = archive.part(&rels)? {
+        let mut seen = std::collections::HashSet::new();
         for (kind, target) in relationships(&rels, dir) {
+            // Each part once, and a bounded number of them: a file naming
+            // one large header a hundred times is not read a hundred times.
+            if !seen.insert(target.clone()) || seen.len() > MAX_FURNITURE {
+                continue;
+            }
             let part = match kind.rsplit('/').next() {
                 Some("header") => Part::Header,
                 Some("footer") => Part::Footer,
@@ -137,6 +151,8 @@ struct Sdt {
     date: Option<String>,
     /// Its content's text is not read (a checkbox's glyph, a placeholder).
     hides_content: bool,
+    /// `w:sdtContent` elements open (one, unless a file nests them).
+    open_contents: u32,
 }
 
 struct Parser {
@@ -204,8 +220,12 @@ impl Parser {
                     c.merged_above = val() != Some("restart");
                 }
             }
-            // Deleted text, and text moved away from here.
-            b"del" | b"moveFrom" => xml.skip()?,
+            // Deleted text, and text moved away from here; the properties
+            // a tracked change replaced (`w:rPrChange`, `w:tcPrChange`...)
+            // are not the document's; a paragraph's properties hold no text
+            // but tab stops, which are no tabs.
+            b"del" | b"moveFrom" | b"pPr" => xml.skip()?,
+            l if l.ends_with(b"PrChange") => xml.skip()?,
             b"r" => {
                 self.in_run += 1;
                 self.run_font = None;
@@ -219,7 +239,7 @@ impl Parser {
             b"t" => self.in_text = true,
             b"lastRenderedPageBreak" => {
                 self.rendered_pages += 1;
-                self.b.page = Some(self.rendered_pages);
+                self.b.turn_page(self.rendered_pages);
             }
             b"tab" | b"ptab" if self.in_run > 0 => self.b.inline(Inline::Tab),
             b"br" | b"cr" if self.in_run > 0 => self.b.inline(Inline::Break),
@@ -330,6 +350,10 @@ impl Parser {
         let Some(sdt) = self.sdts.last_mut() else {
             return;
         };
+        sdt.open_contents += 1;
+        if sdt.open_contents > 1 {
+            return; // a content inside the first: read (or hidden) with it
+        }
         let checkbox = sdt.checkbox;
         // A date picker gives its date, whatever format it shows it in.
         let date = sdt.date.take().filter(|_| !sdt.placeholder);
@@ -455,7 +479,8 @@ impl Parser {
             b"fldChar" => self.in_field_begin = false,
             b"sdtContent" => {
                 if let Some(s) = self.sdts.last_mut() {
-                    if s.hides_content {
+                    s.open_contents = s.open_contents.saturating_sub(1);
+                    if s.hides_content && s.open_contents == 0 {
                         s.hides_content = false;
                         self.b.hidden = self.b.hidden.saturating_sub(1);
                     }
@@ -564,6 +589,28 @@ mod tests {
         );
         let blocks = parse(&xml, "word/document.xml", Part::Body).unwrap();
         assert_eq!(blocks[0].page, None);
+    }
+
+    #[test]
+    fn a_page_break_first_in_a_paragraph_puts_it_on_the_new_page() {
+        let body = r#"<w:p><w:r><w:t>um</w:t></w:r></w:p><w:p><w:r><w:lastRenderedPageBreak/><w:t>dois</w:t></w:r></w:p>"#;
+        let xml = format!("<w:document {W}><w:body>{body}</w:body></w:document>");
+        let blocks = parse(&xml, "word/document.xml", Part::Body).unwrap();
+        let pages: Vec<Option<u32>> = blocks.iter().map(|b| b.page).collect();
+        assert_eq!(pages, [Some(1), Some(2)]);
+    }
+
+    #[test]
+    fn tab_stops_and_replaced_properties_are_not_content() {
+        // A text box's paragraph with tab stops, inside a run of the body.
+        let body = r#"<w:p><w:r><w:t>Obs.</w:t></w:r><w:r><w:drawing><w:txbxContent><w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="2880"/></w:tabs></w:pPr><w:r><w:t>nota</w:t></w:r></w:p></w:txbxContent></w:drawing></w:r></w:p><w:tbl><w:tr><w:tc><w:tcPr><w:tcPrChange w:id="1"><w:tcPr><w:vMerge/></w:tcPr></w:tcPrChange></w:tcPr><w:p><w:r><w:rPr><w:rPrChange w:id="2"><w:rPr><w:rFonts w:ascii="Wingdings"/></w:rPr></w:rPrChange></w:rPr><w:t>Ana</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"#;
+        assert_eq!(lines(body), "Obs.\nnota\nAna\n");
+    }
+
+    #[test]
+    fn a_second_content_in_a_placeholder_hides_nothing_after_it() {
+        let body = r#"<w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent><w:sdtContent/><w:p><w:r><w:t>Clique</w:t></w:r></w:p></w:sdtContent></w:sdt><w:p><w:r><w:t>Colaborador Ana</w:t></w:r></w:p>"#;
+        assert_eq!(lines(body), "\nColaborador Ana\n");
     }
 
     #[test]

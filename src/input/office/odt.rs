@@ -13,8 +13,9 @@
 //!
 //! Checkboxes:
 //! - form controls: `form:checkbox` in `office:forms` holds the state
-//!   (`form:current-state`, else `form:state`), and `draw:control` places
-//!   it in the text;
+//!   (`form:current-state`, unchecked when absent: `form:state` is only
+//!   the state the form starts in), and `draw:control` places it in the
+//!   text;
 //! - Word's legacy boxes as LibreOffice keeps them: a `field:fieldmark` of
 //!   type FORMCHECKBOX, checked when its `Checkbox_Checked` parameter is
 //!   true (FORMDROPDOWN: the `Dropdown_Selected` entry of its
@@ -71,6 +72,7 @@ pub fn parse(text: &str, name: &str, part: Part) -> Result<Vec<Block>, Failure> 
         in_text: false,
         styles: part != Part::Body,
         furniture: 0,
+        spaces: text.len(),
     };
     read_part(text, name, "odt_invalid", &mut p)?;
     Ok(p.b.finish())
@@ -98,6 +100,8 @@ struct Parser {
     styles: bool,
     /// Inside this many headers or footers (styles.xml).
     furniture: usize,
+    /// Spaces `text:s` may still add.
+    spaces: usize,
 }
 
 fn truthy(v: Option<&str>) -> bool {
@@ -154,7 +158,10 @@ impl Parser {
                     .attr(Ns::Text, b"c")
                     .and_then(|c| c.parse().ok())
                     .unwrap_or(1);
-                self.b.text(&" ".repeat(n.min(1000)));
+                // Spaces may not grow the part past twice its size.
+                let n = n.clamp(1, 1000).min(self.spaces.max(1));
+                self.spaces = self.spaces.saturating_sub(n);
+                self.b.text(&" ".repeat(n));
             }
             (Ns::Text, b"tab") => self.b.inline(Inline::Tab),
             (Ns::Text, b"line-break") => self.b.inline(Inline::Break),
@@ -236,10 +243,11 @@ impl Parser {
                             .or_else(|| e.attr(Ns::Other, b"id"))
                             .unwrap_or_default()
                             .to_string();
-                        let state = e
-                            .attr(Ns::Form, b"current-state")
-                            .or_else(|| e.attr(Ns::Form, b"state"));
-                        let state = match state {
+                        // `form:state` is the state the form starts in;
+                        // with no `current-state` the box is unchecked (its
+                        // default in ODF, and LibreOffice writes it only
+                        // otherwise).
+                        let state = match e.attr(Ns::Form, b"current-state") {
                             Some("checked") => MarkState::Checked,
                             Some("unknown") => MarkState::Unknown,
                             _ => MarkState::Unchecked,
@@ -285,7 +293,8 @@ impl Parser {
                     self.fieldmark_end();
                 }
             }
-            (Ns::LoExt, b"content-control") => {
+            // Only those started while reading were counted.
+            (Ns::LoExt, b"content-control") if self.reading() => {
                 if self.controls_hiding.pop() == Some(true) {
                     self.b.hidden = self.b.hidden.saturating_sub(1);
                 }
@@ -347,7 +356,7 @@ mod tests {
 
     #[test]
     fn form_controls_fieldmarks_and_content_controls_are_boxes() {
-        let body = r#"<office:forms><form:form><form:checkbox form:id="c1" form:current-state="checked"/><form:checkbox form:id="c2" form:state="unchecked"/></form:form></office:forms><text:p><draw:control draw:control="c1"/> A <draw:control draw:control="c2"/> B <draw:control draw:control="zz"/> C</text:p><text:p><field:fieldmark field:type="vnd.oasis.opendocument.field.FORMCHECKBOX"><field:param field:name="Checkbox_Checked" field:value="true"/></field:fieldmark> D <field:fieldmark field:type="vnd.oasis.opendocument.field.FORMCHECKBOX"/> E</text:p><text:p><loext:content-control loext:checkbox="true" loext:checked="true"><text:span>☐</text:span></loext:content-control> F <loext:content-control loext:checkbox="true"><text:span>☒</text:span></loext:content-control> G</text:p>"#;
+        let body = r#"<office:forms><form:form><form:checkbox form:id="c1" form:current-state="checked"/><form:checkbox form:id="c2" form:state="checked"/></form:form></office:forms><text:p><draw:control draw:control="c1"/> A <draw:control draw:control="c2"/> B <draw:control draw:control="zz"/> C</text:p><text:p><field:fieldmark field:type="vnd.oasis.opendocument.field.FORMCHECKBOX"><field:param field:name="Checkbox_Checked" field:value="true"/></field:fieldmark> D <field:fieldmark field:type="vnd.oasis.opendocument.field.FORMCHECKBOX"/> E</text:p><text:p><loext:content-control loext:checkbox="true" loext:checked="true"><text:span>☐</text:span></loext:content-control> F <loext:content-control loext:checkbox="true"><text:span>☒</text:span></loext:content-control> G</text:p>"#;
         assert_eq!(lines(body), "☒ A ☐ B \u{FFFD} C\n☒ D ☐ E\n☒ F ☐ G\n");
     }
 

@@ -16,6 +16,10 @@ use super::Failure;
 /// Elements nested deeper than this are refused.
 pub const MAX_DEPTH: usize = 2_000;
 
+/// A part declaring more namespaces than this is refused (Word declares
+/// about 30 on its root element).
+pub const MAX_NAMESPACES: usize = 1_000;
+
 /// The namespaces the readers look at; every other is [`Ns::Other`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ns {
@@ -98,6 +102,8 @@ pub struct Reader<'a> {
     inner: NsReader<&'a [u8]>,
     part: String,
     depth: usize,
+    /// Namespace declarations met so far.
+    namespaces: usize,
     code: &'static str,
 }
 
@@ -113,6 +119,7 @@ impl<'a> Reader<'a> {
             inner,
             part: part.to_string(),
             depth: 0,
+            namespaces: 0,
             code,
         }
     }
@@ -127,6 +134,24 @@ impl<'a> Reader<'a> {
             match event {
                 Event::Start(start) => {
                     self.depth += 1;
+                    // Every name is looked up among the namespaces in scope:
+                    // thousands of them would make each lookup slow.
+                    let declared = start
+                        .attributes()
+                        .with_checks(false)
+                        .filter_map(Result::ok)
+                        .filter(|a| a.key.as_ref().starts_with(b"xmlns"))
+                        .count();
+                    self.namespaces += declared;
+                    if self.namespaces > MAX_NAMESPACES {
+                        return Err(Failure::new(
+                            self.code,
+                            format!(
+                                "{} declares more than {MAX_NAMESPACES} namespaces",
+                                self.part
+                            ),
+                        ));
+                    }
                     if self.depth > MAX_DEPTH {
                         return Err(Failure::new(
                             self.code,
@@ -160,6 +185,11 @@ impl<'a> Reader<'a> {
             .attributes()
             .with_checks(false)
             .filter_map(Result::ok)
+            // Namespace declarations are the reader's business, not ours.
+            .filter(|a| {
+                let k = a.key.as_ref();
+                !(k == b"xmlns" || k.starts_with(b"xmlns:"))
+            })
             .map(|a| {
                 let (r, l) = self.inner.resolve_attribute(a.key);
                 let ans = match r {
@@ -256,7 +286,10 @@ pub fn unescape(raw: &str) -> String {
     while let Some(i) = rest.find('&') {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
-        let Some(end) = rest[..rest.len().min(40)].find(';') else {
+        // An entity name is short: look for its `;` in the next bytes only
+        // (bytes, not chars: a cut inside a letter must not split it).
+        let near = &rest.as_bytes()[..rest.len().min(40)];
+        let Some(end) = memchr::memchr(b';', near) else {
             out.push('&');
             rest = &rest[1..];
             continue;
@@ -317,6 +350,16 @@ mod tests {
         assert_eq!(unescape("a &lt;b&gt; &amp; &#233;&#x2612;"), "a <b> & é☒");
         assert_eq!(unescape("x&ext;y&lol9;z"), "xyz");
         assert_eq!(unescape("AT&T"), "AT&T");
+        // A multi-byte letter across the look-ahead's end.
+        let firm = "Souza &amp; Filhos Comércio de Acessórios São Paulo";
+        assert_eq!(
+            unescape(firm),
+            "Souza & Filhos Comércio de Acessórios São Paulo"
+        );
+        for i in 0..50 {
+            let s = format!("{}&{}ã;", "x".repeat(i % 3), "é".repeat(i));
+            let _ = unescape(&s);
+        }
     }
 
     #[test]
