@@ -297,7 +297,9 @@ pub struct Place {
     /// The page of the line's block, where the source says.
     pub page: Option<u32>,
     /// Steps from the part to the line's block.
-    pub path: Vec<Step>,
+    /// Shared by the lines of one block: a paragraph of a million line
+    /// breaks holds its path once.
+    pub path: std::sync::Arc<[Step]>,
 }
 
 /// One step of a [`Place`].
@@ -328,7 +330,7 @@ impl std::fmt::Display for Place {
         if let Some(page) = self.page {
             step("page", page);
         }
-        for s in &self.path {
+        for s in self.path.iter() {
             match *s {
                 Step::Paragraph(n) => step("p", n),
                 Step::Table(n) => step("tbl", n),
@@ -394,7 +396,7 @@ fn write_blocks(blocks: &[Block], path: &[Step], view: &mut LineView) {
                 let place = Place {
                     part: block.part,
                     page: block.page,
-                    path: here,
+                    path: here.into(),
                 };
                 let places = &mut view.places;
                 p.render(&mut view.text, |out| {
@@ -422,6 +424,7 @@ fn write_table(t: &Table, block: &Block, path: &[Step], view: &mut LineView) {
     for (r, row) in t.rows.iter().enumerate() {
         let mut row_path = path.to_vec();
         row_path.push(Step::Row(r as u32 + 1));
+        let row_path: std::sync::Arc<[Step]> = row_path.into();
         let lines: Option<Vec<Option<&Paragraph>>> = row.cells.iter().map(cell_line).collect();
         if let Some(lines) = lines {
             let last = lines.len().saturating_sub(1);
@@ -451,7 +454,7 @@ fn write_table(t: &Table, block: &Block, path: &[Step], view: &mut LineView) {
             if cell.merged_above {
                 continue;
             }
-            let mut cell_path = row_path.clone();
+            let mut cell_path = row_path.to_vec();
             cell_path.push(Step::Cell(c as u32 + 1));
             write_blocks(&cell.blocks, &cell_path, view);
         }
