@@ -8,11 +8,12 @@
 //! text boxes (`w:txbxContent`), placed after the paragraph they are
 //! anchored in; content controls (`w:sdt`) around runs, paragraphs, rows
 //! and cells. Tracked changes: inserted text counts, deleted text
-//! (`w:del`, `w:moveFrom`) does not. Of `mc:AlternateContent` only the
-//! `mc:Choice` is read: the `mc:Fallback` repeats the same text for older
-//! readers. Headers, footers, footnotes and endnotes are read as furniture.
-//! Pages are those Word last laid out (`w:lastRenderedPageBreak`); a
-//! document saved with no such mark has no pages in the model.
+//! (`w:del`, `w:moveFrom`) does not, nor hidden text (`w:vanish`). Of
+//! `mc:AlternateContent` only the `mc:Choice` is read: the `mc:Fallback`
+//! repeats the same text for older readers. Headers, footers, footnotes
+//! and endnotes are read as furniture. Pages are those Word last laid out
+//! (`w:lastRenderedPageBreak`); a document saved with no such mark has no
+//! pages in the model.
 //!
 //! Checkboxes, each read as a [`Mark`] with its state:
 //! - a content control with `w14:checkbox`: the state is `w14:checked`
@@ -93,6 +94,7 @@ pub fn parse(text: &str, name: &str, part: Part) -> Result<Vec<Block>, Failure> 
         sdts: Vec::new(),
         in_run: 0,
         run_font: None,
+        run_vanish: false,
         in_text: false,
         in_field_begin: false,
     };
@@ -164,6 +166,8 @@ struct Parser {
     /// Inside a run (`w:r`), and its symbol font when it has one.
     in_run: usize,
     run_font: Option<SymbolFont>,
+    /// The run's text is hidden (`w:vanish`).
+    run_vanish: bool,
     /// Inside `w:t`.
     in_text: bool,
     /// The begin `w:fldChar` is open (its `w:ffData` describes the field).
@@ -229,7 +233,10 @@ impl Parser {
             b"r" => {
                 self.in_run += 1;
                 self.run_font = None;
+                self.run_vanish = false;
             }
+            // Hidden text (Word shows it only with formatting marks on).
+            b"vanish" if self.in_run > 0 => self.run_vanish = on_off(val()),
             b"rFonts" if self.in_run > 0 => {
                 let font = [b"ascii".as_slice(), b"hAnsi", b"cs", b"eastAsia"]
                     .iter()
@@ -498,13 +505,17 @@ impl Parser {
     }
 
     fn run_text(&mut self, t: &str) {
-        if !self.in_text || self.b.hidden > 0 {
+        if !self.in_text || self.b.hidden > 0 || self.run_vanish {
             return;
         }
         match self.run_font {
             Some(font) => {
                 for c in t.chars() {
-                    self.symbol(font, c as u32 as u16);
+                    if c.is_whitespace() {
+                        self.b.text(c.encode_utf8(&mut [0; 4])); // a space is a space
+                    } else {
+                        self.symbol(font, c as u32 as u16);
+                    }
                 }
             }
             None => self.b.text(t),
@@ -611,6 +622,12 @@ mod tests {
     fn a_second_content_in_a_placeholder_hides_nothing_after_it() {
         let body = r#"<w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent><w:sdtContent/><w:p><w:r><w:t>Clique</w:t></w:r></w:p></w:sdtContent></w:sdt><w:p><w:r><w:t>Colaborador Ana</w:t></w:r></w:p>"#;
         assert_eq!(lines(body), "\nColaborador Ana\n");
+    }
+
+    #[test]
+    fn hidden_runs_are_not_read_and_spaces_in_symbol_runs_stay_spaces() {
+        let body = r#"<w:p><w:r><w:rPr><w:vanish/></w:rPr><w:t>instrução oculta </w:t></w:r><w:r><w:t>Colaborador Ana</w:t></w:r></w:p><w:p><w:r><w:rPr><w:rFonts w:ascii="Wingdings" w:hAnsi="Wingdings"/></w:rPr><w:t>þ </w:t></w:r><w:r><w:t>Sim</w:t></w:r></w:p>"#;
+        assert_eq!(lines(body), "Colaborador Ana\n☒ Sim\n");
     }
 
     #[test]

@@ -99,7 +99,9 @@ const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 /// named like an office document (which is then refused with a clear
 /// error if it is neither).
 pub fn claims(bytes: &[u8], name: &str) -> bool {
-    bytes.starts_with(ZIP_MAGIC) || bytes.starts_with(OLE_MAGIC) || named(name).is_some()
+    // "Word" files named `.doc` that are RTF or HTML are text, read as such.
+    let doc = name.len() >= 4 && name[name.len() - 4..].eq_ignore_ascii_case(".doc");
+    bytes.starts_with(ZIP_MAGIC) || bytes.starts_with(OLE_MAGIC) || (named(name).is_some() && !doc)
 }
 
 /// Reads an original into the layout model.

@@ -12,7 +12,8 @@
 //! form content. Headers and footers come from `styles.xml` as furniture.
 //!
 //! Checkboxes:
-//! - form controls: `form:checkbox` in `office:forms` holds the state
+//! - form controls: `form:checkbox` (and `form:radio`, by
+//!   `form:current-selected`) in `office:forms` holds the state
 //!   (`form:current-state`, unchecked when absent: `form:state` is only
 //!   the state the form starts in), and `draw:control` places it in the
 //!   text;
@@ -24,6 +25,10 @@
 //!   `loext:content-control` with `loext:checkbox`, checked by
 //!   `loext:checked`; a control showing its placeholder gives no text;
 //! - ☐ ☑ ☒ typed in the text.
+//!
+//! A form text field (`form:text`, `form:formatted-text`, `form:textarea`)
+//! placed by `draw:control` gives its value (`form:current-value`). Text
+//! is white-space collapsed, as ODF says; images' alt text is not content.
 //!
 //! A password-protected document (its manifest has `encryption-data`) is
 //! `odt_encrypted`.
@@ -73,9 +78,17 @@ pub fn parse(text: &str, name: &str, part: Part) -> Result<Vec<Block>, Failure> 
         styles: part != Part::Body,
         furniture: 0,
         spaces: text.len(),
+        after_space: true,
     };
     read_part(text, name, "odt_invalid", &mut p)?;
     Ok(p.b.finish())
+}
+
+/// A form control `draw:control` places in the text.
+enum Control {
+    Box(MarkState),
+    Text(String),
+    Other,
 }
 
 /// An open `field:fieldmark`.
@@ -89,8 +102,9 @@ struct Fieldmark {
 
 struct Parser {
     b: Builder,
-    /// Form checkboxes by id, with their state.
-    controls: HashMap<String, MarkState>,
+    /// Form controls by id: boxes with their state, text fields with
+    /// their value.
+    controls: HashMap<String, Control>,
     fieldmarks: Vec<Fieldmark>,
     /// For each open content control: whether it hides its content.
     controls_hiding: Vec<bool>,
@@ -102,6 +116,9 @@ struct Parser {
     furniture: usize,
     /// Spaces `text:s` may still add.
     spaces: usize,
+    /// The paragraph's text so far ends in collapsed white space (or
+    /// nothing came yet).
+    after_space: bool,
 }
 
 fn truthy(v: Option<&str>) -> bool {
@@ -118,9 +135,25 @@ impl Handler for Parser {
     }
 
     fn text(&mut self, t: &str) {
-        if self.reading() {
-            self.b.text(t)
+        if !self.reading() {
+            return;
         }
+        // ODF collapses white space in text as HTML does (the spaces a
+        // document means are `text:s`, its tabs `text:tab`), across the
+        // pieces of a paragraph's text too.
+        let mut out = String::with_capacity(t.len());
+        for c in t.chars() {
+            if matches!(c, ' ' | '\t' | '\n' | '\r') {
+                if !self.after_space {
+                    out.push(' ');
+                }
+                self.after_space = true;
+            } else {
+                out.push(c);
+                self.after_space = false;
+            }
+        }
+        self.b.text(&out);
     }
 }
 
@@ -152,7 +185,10 @@ impl Parser {
                 self.b.open(Open::Furniture(part));
             }
             _ if !self.reading() => {}
-            (Ns::Text, b"p" | b"h") => self.b.open(Open::Paragraph),
+            (Ns::Text, b"p" | b"h") => {
+                self.after_space = true;
+                self.b.open(Open::Paragraph)
+            }
             (Ns::Text, b"s") => {
                 let n: usize = e
                     .attr(Ns::Text, b"c")
@@ -162,11 +198,14 @@ impl Parser {
                 let n = n.clamp(1, 1000).min(self.spaces.max(1));
                 self.spaces = self.spaces.saturating_sub(n);
                 self.b.text(&" ".repeat(n));
+                self.after_space = false;
             }
             (Ns::Text, b"tab") => self.b.inline(Inline::Tab),
             (Ns::Text, b"line-break") => self.b.inline(Inline::Break),
-            // Deleted text, notes, the placeholder text of an empty field.
+            // Deleted text, notes, the placeholder text of an empty field;
+            // an image's alt text and its bytes.
             (Ns::Text, b"tracked-changes" | b"note" | b"placeholder") => xml.skip()?,
+            (Ns::Svg, b"title" | b"desc") | (Ns::Office, b"binary-data") => xml.skip()?,
             (Ns::Table, b"table") => self.b.open(Open::Table),
             (Ns::Table, b"table-row") => self.b.open(Open::Row),
             (Ns::Table, b"table-cell") => {
@@ -183,8 +222,18 @@ impl Parser {
             (Ns::Draw, b"text-box") => self.b.open(Open::TextBox),
             (Ns::Draw, b"control") => {
                 let id = e.attr(Ns::Draw, b"control").unwrap_or_default();
-                let state = self.controls.get(id).copied().unwrap_or(MarkState::Unknown);
-                self.b.mark(state, MarkSource::FormControl);
+                match self.controls.get(id) {
+                    Some(Control::Box(state)) => self.b.mark(*state, MarkSource::FormControl),
+                    Some(Control::Text(value)) => {
+                        let value = value.clone();
+                        self.b.text(&value);
+                    }
+                    // A control of a kind not read (a button, a list).
+                    Some(Control::Other) => {}
+                    // Defined nowhere: something is drawn there, perhaps
+                    // a box, whose state is not known.
+                    None => self.b.mark(MarkState::Unknown, MarkSource::FormControl),
+                }
             }
             (Ns::Field, b"fieldmark" | b"fieldmark-start") => {
                 let kind = e.attr(Ns::Field, b"type").unwrap_or_default();
@@ -237,22 +286,47 @@ impl Parser {
             match xml.next()? {
                 Ev::Start(e) => {
                     depth += 1;
-                    if e.is(Ns::Form, b"checkbox") {
-                        let id = e
-                            .attr(Ns::Form, b"id")
+                    let id = || {
+                        e.attr(Ns::Form, b"id")
                             .or_else(|| e.attr(Ns::Other, b"id"))
                             .unwrap_or_default()
-                            .to_string();
-                        // `form:state` is the state the form starts in;
-                        // with no `current-state` the box is unchecked (its
-                        // default in ODF, and LibreOffice writes it only
-                        // otherwise).
-                        let state = match e.attr(Ns::Form, b"current-state") {
-                            Some("checked") => MarkState::Checked,
-                            Some("unknown") => MarkState::Unknown,
-                            _ => MarkState::Unchecked,
-                        };
-                        self.controls.insert(id, state);
+                            .to_string()
+                    };
+                    match (e.ns, e.local.as_slice()) {
+                        (Ns::Form, b"checkbox") => {
+                            // `form:state` is the state the form starts in;
+                            // with no `current-state` the box is unchecked
+                            // (its default in ODF, and LibreOffice writes it
+                            // only otherwise).
+                            let state = match e.attr(Ns::Form, b"current-state") {
+                                Some("checked") => MarkState::Checked,
+                                Some("unknown") => MarkState::Unknown,
+                                _ => MarkState::Unchecked,
+                            };
+                            self.controls.insert(id(), Control::Box(state));
+                        }
+                        (Ns::Form, b"radio") => {
+                            let on = truthy(e.attr(Ns::Form, b"current-selected"));
+                            let state = if on {
+                                MarkState::Checked
+                            } else {
+                                MarkState::Unchecked
+                            };
+                            self.controls.insert(id(), Control::Box(state));
+                        }
+                        // A text field shows its value.
+                        (Ns::Form, b"text" | b"formatted-text" | b"textarea") => {
+                            let value = e
+                                .attr(Ns::Form, b"current-value")
+                                .or_else(|| e.attr(Ns::Form, b"value"))
+                                .unwrap_or_default();
+                            self.controls.insert(id(), Control::Text(value.to_string()));
+                        }
+                        // Buttons, lists...: placed, but not read.
+                        (Ns::Form, _) if e.attr(Ns::Form, b"id").is_some() => {
+                            self.controls.insert(id(), Control::Other);
+                        }
+                        _ => {}
                     }
                 }
                 Ev::End { .. } => depth -= 1,
@@ -333,7 +407,7 @@ impl Parser {
 mod tests {
     use super::*;
 
-    const NS: &str = r#"xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:form="urn:oasis:names:tc:opendocument:xmlns:form:1.0" xmlns:field="urn:openoffice:names:experimental:ooo-ms-interop:xmlns:field:1.0" xmlns:loext="urn:org:documentfoundation:names:experimental:office:xmlns:loext:1.0" xmlns:xml="http://www.w3.org/XML/1998/namespace""#;
+    const NS: &str = r#"xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:form="urn:oasis:names:tc:opendocument:xmlns:form:1.0" xmlns:field="urn:openoffice:names:experimental:ooo-ms-interop:xmlns:field:1.0" xmlns:loext="urn:org:documentfoundation:names:experimental:office:xmlns:loext:1.0" xmlns:xml="http://www.w3.org/XML/1998/namespace" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0""#;
 
     fn lines(body: &str) -> String {
         let xml = format!(
@@ -358,6 +432,15 @@ mod tests {
     fn form_controls_fieldmarks_and_content_controls_are_boxes() {
         let body = r#"<office:forms><form:form><form:checkbox form:id="c1" form:current-state="checked"/><form:checkbox form:id="c2" form:state="checked"/></form:form></office:forms><text:p><draw:control draw:control="c1"/> A <draw:control draw:control="c2"/> B <draw:control draw:control="zz"/> C</text:p><text:p><field:fieldmark field:type="vnd.oasis.opendocument.field.FORMCHECKBOX"><field:param field:name="Checkbox_Checked" field:value="true"/></field:fieldmark> D <field:fieldmark field:type="vnd.oasis.opendocument.field.FORMCHECKBOX"/> E</text:p><text:p><loext:content-control loext:checkbox="true" loext:checked="true"><text:span>☐</text:span></loext:content-control> F <loext:content-control loext:checkbox="true"><text:span>☒</text:span></loext:content-control> G</text:p>"#;
         assert_eq!(lines(body), "☒ A ☐ B \u{FFFD} C\n☒ D ☐ E\n☒ F ☐ G\n");
+    }
+
+    #[test]
+    fn text_fields_radios_alt_text_and_white_space() {
+        let body = "<office:forms><form:form><form:text form:id=\"t1\" form:current-value=\"Ana Beatriz\"/><form:radio form:id=\"r1\" form:current-selected=\"true\"/><form:radio form:id=\"r2\"/><form:button form:id=\"b1\"/></form:form></office:forms><text:p>Colaborador <draw:control draw:control=\"t1\"/></text:p><text:p><draw:control draw:control=\"r1\"/> SIM <draw:control draw:control=\"r2\"/> NÃO<draw:control draw:control=\"b1\"/></text:p><text:p>Obs.\n      <draw:frame><svg:title>foto</svg:title><svg:desc>uma foto</svg:desc></draw:frame>  nota</text:p>";
+        assert_eq!(
+            lines(body),
+            "Colaborador Ana Beatriz\n☒ SIM ☐ NÃO\nObs. nota\n"
+        );
     }
 
     #[test]
