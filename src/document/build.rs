@@ -42,8 +42,9 @@ pub struct Builder {
     /// Inside this many elements whose text is not a value (a checkbox's
     /// glyph, a placeholder, deleted text): text and inlines are dropped.
     pub hidden: usize,
-    /// A mark met outside any paragraph, for the next one.
-    pending: Option<Mark>,
+    /// Marks and text met outside any paragraph (a control around whole
+    /// paragraphs or cells), for the next paragraph.
+    pending: Vec<Inline>,
     /// The page of the blocks being opened, where the source says.
     pub page: Option<u32>,
     /// The box of the paragraph or row being closed, where the source has
@@ -57,7 +58,7 @@ impl Builder {
         Builder {
             frames: vec![Frame::Blocks(Vec::new(), part)],
             hidden: 0,
-            pending: None,
+            pending: Vec::new(),
             page: None,
             bbox: None,
         }
@@ -68,9 +69,7 @@ impl Builder {
         let frame = match what {
             Open::Paragraph => {
                 let mut p = Paragraph::default();
-                if let Some(m) = self.pending.take() {
-                    p.inlines.push(Inline::Mark(m));
-                }
+                p.inlines.append(&mut self.pending);
                 Frame::Paragraph(p, Vec::new(), self.page)
             }
             Open::Table => Frame::Table(Table::default(), self.page),
@@ -202,6 +201,11 @@ impl Builder {
         while self.frames.len() > 1 {
             self.close_top();
         }
+        if !self.pending.is_empty() {
+            // Nothing followed them: they are a paragraph of their own.
+            self.open(Open::Paragraph);
+            self.close_top();
+        }
         match self.frames.pop() {
             Some(Frame::Blocks(blocks, _)) => blocks,
             _ => Vec::new(),
@@ -234,12 +238,13 @@ impl Builder {
         }
     }
 
-    /// The innermost open paragraph.
+    /// The paragraph being read: the innermost frame, if it is one (text
+    /// between the blocks of a text box or a cell is not its anchor's).
     fn paragraph(&mut self) -> Option<&mut Paragraph> {
-        self.frames.iter_mut().rev().find_map(|f| match f {
-            Frame::Paragraph(p, ..) => Some(p),
+        match self.frames.last_mut() {
+            Some(Frame::Paragraph(p, ..)) => Some(p),
             _ => None,
-        })
+        }
     }
 
     /// Text, with the box glyphs in it (☐ ☑ ☒) read as marks.
@@ -247,25 +252,16 @@ impl Builder {
         if self.hidden > 0 {
             return;
         }
-        let Some(p) = self.paragraph() else {
-            return;
-        };
-        // ☐ ☑ ☒ are U+2610..U+2612: most text has no E2 98 in it at all.
-        if memchr::memmem::find(t.as_bytes(), b"\xE2\x98").is_none() {
-            p.push_text(t);
+        if self.paragraph().is_none() {
+            // Text before its paragraph opens (a date control around a
+            // whole paragraph): it leads the next one.
+            let mut p = Paragraph::default();
+            push_marked(&mut p, t);
+            self.pending.append(&mut p.inlines);
             return;
         }
-        let mut rest = t;
-        while let Some((i, c)) = rest.char_indices().find(|(_, c)| glyph_state(*c).is_some()) {
-            p.push_text(&rest[..i]);
-            let state = glyph_state(c).expect("found above");
-            p.inlines.push(Inline::Mark(Mark {
-                state,
-                source: MarkSource::Glyph(c),
-            }));
-            rest = &rest[i + c.len_utf8()..];
-        }
-        p.push_text(rest);
+        let p = self.paragraph().expect("seen above");
+        push_marked(p, t);
     }
 
     /// A tab or a line break.
@@ -281,10 +277,10 @@ impl Builder {
     /// A box: in its paragraph, or waiting for the next one to start (a
     /// control around whole paragraphs).
     pub fn mark(&mut self, state: MarkState, source: MarkSource) {
-        let mark = Mark { state, source };
+        let mark = Inline::Mark(Mark { state, source });
         match self.paragraph() {
-            Some(p) => p.inlines.push(Inline::Mark(mark)),
-            None => self.pending = Some(mark),
+            Some(p) => p.inlines.push(mark),
+            None => self.pending.push(mark),
         }
     }
 }
@@ -296,6 +292,26 @@ fn block(content: Content, part: Part, page: Option<u32>) -> Block {
         page,
         bbox: None,
     }
+}
+
+/// Text into `p`, with the box glyphs in it (☐ ☑ ☒) read as marks.
+fn push_marked(p: &mut Paragraph, t: &str) {
+    // ☐ ☑ ☒ are U+2610..U+2612: most text has no E2 98 in it at all.
+    if memchr::memmem::find(t.as_bytes(), b"\xE2\x98").is_none() {
+        p.push_text(t);
+        return;
+    }
+    let mut rest = t;
+    while let Some((i, c)) = rest.char_indices().find(|(_, c)| glyph_state(*c).is_some()) {
+        p.push_text(&rest[..i]);
+        let state = glyph_state(c).expect("found above");
+        p.inlines.push(Inline::Mark(Mark {
+            state,
+            source: MarkSource::Glyph(c),
+        }));
+        rest = &rest[i + c.len_utf8()..];
+    }
+    p.push_text(rest);
 }
 
 /// The box characters typed as text: ☐ ☑ ☒.
@@ -330,6 +346,27 @@ mod tests {
             ..Document::default()
         };
         assert_eq!(doc.line_view().text, "Colaborador\t\tData\n\t☒ Sim\n");
+    }
+
+    #[test]
+    fn text_between_a_text_boxs_paragraphs_is_not_its_anchors() {
+        let mut b = Builder::new(Part::Body);
+        b.open(Open::Paragraph);
+        b.text("Obs.");
+        b.open(Open::TextBox);
+        b.mark(MarkState::Checked, MarkSource::ContentControl);
+        b.text("Sim");
+        b.open(Open::Paragraph);
+        b.text(" nota");
+        b.close(Open::Paragraph);
+        b.close(Open::TextBox);
+        b.close(Open::Paragraph);
+        b.text("sobra");
+        let doc = Document {
+            blocks: b.finish(),
+            ..Document::default()
+        };
+        assert_eq!(doc.line_view().text, "Obs.\n☒ Sim nota\nsobra\n");
     }
 
     #[test]

@@ -708,6 +708,9 @@ mod tests {
     fn a_date_picker_gives_its_full_date() {
         let body = r#"<w:p><w:r><w:t xml:space="preserve">Data </w:t></w:r><w:sdt><w:sdtPr><w:date w:fullDate="2025-03-04T00:00:00Z"><w:dateFormat w:val="M/d/yyyy"/></w:date></w:sdtPr><w:sdtContent><w:r><w:t>3/4/2025</w:t></w:r></w:sdtContent></w:sdt></w:p><w:p><w:sdt><w:sdtPr><w:date/><w:showingPlcHdr/></w:sdtPr><w:sdtContent><w:r><w:t>Enter a date.</w:t></w:r></w:sdtContent></w:sdt></w:p>"#;
         assert_eq!(lines(body), "Data 2025-03-04\n\n");
+        // A picker around a whole paragraph gives its date to it.
+        let body = r#"<w:sdt><w:sdtPr><w:date w:fullDate="2025-03-20T00:00:00Z"/></w:sdtPr><w:sdtContent><w:p><w:r><w:t>20/03/2025</w:t></w:r></w:p></w:sdtContent></w:sdt>"#;
+        assert_eq!(lines(body), "2025-03-20\n");
     }
 
     #[test]

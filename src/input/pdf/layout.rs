@@ -85,7 +85,13 @@ impl OutputDev for Collector {
             } else {
                 10.0
             },
-            text: text.to_string(),
+            // A form feed ends a page in the text the worker sends: one
+            // drawn as a glyph is a space, as the line cleaning made it.
+            text: if text.contains('\u{c}') {
+                text.replace('\u{c}', " ")
+            } else {
+                text.to_string()
+            },
         };
         self.glyphs.push(glyph);
         Ok(())
