@@ -364,6 +364,16 @@ impl LineView {
     }
 }
 
+impl From<Vec<Block>> for Document {
+    /// A document of these blocks, with no furniture.
+    fn from(blocks: Vec<Block>) -> Document {
+        Document {
+            blocks,
+            ..Document::default()
+        }
+    }
+}
+
 impl Document {
     /// The content as lines for recognition (furniture left out): see the
     /// module docs.

@@ -572,12 +572,7 @@ mod tests {
     fn lines(body: &str) -> String {
         let xml = format!("<w:document {W}><w:body>{body}</w:body></w:document>");
         let blocks = parse(&xml, "word/document.xml", Part::Body).unwrap();
-        Document {
-            blocks,
-            ..Document::default()
-        }
-        .line_view()
-        .text
+        Document::from(blocks).line_view().text
     }
 
     #[test]

@@ -414,12 +414,7 @@ mod tests {
             "<office:document-content {NS}><office:body><office:text>{body}</office:text></office:body></office:document-content>"
         );
         let blocks = parse(&xml, "content.xml", Part::Body).unwrap();
-        Document {
-            blocks,
-            ..Document::default()
-        }
-        .line_view()
-        .text
+        Document::from(blocks).line_view().text
     }
 
     #[test]

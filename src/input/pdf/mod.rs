@@ -265,8 +265,6 @@ mod tests {
         assert!(serde_json::from_str::<Text>(r#"{"text":"","boxes":"1,2"}"#).is_err());
     }
 
-    use super::*;
-
     /// A one-page PDF whose page tree is `pages` (objects 2 and up; the
     /// page is object 3); the xref is rebuilt on load.
     fn pdf(pages: &str) -> Document {
