@@ -283,7 +283,7 @@ impl Parser {
     fn forms(&mut self, xml: &mut Reader) -> Result<(), Failure> {
         let mut depth = 1;
         while depth > 0 {
-            match xml.next()? {
+            match xml.event()? {
                 Ev::Start(e) => {
                     depth += 1;
                     let id = || {
@@ -368,10 +368,10 @@ impl Parser {
                 }
             }
             // Only those started while reading were counted.
-            (Ns::LoExt, b"content-control") if self.reading() => {
-                if self.controls_hiding.pop() == Some(true) {
-                    self.b.hidden = self.b.hidden.saturating_sub(1);
-                }
+            (Ns::LoExt, b"content-control")
+                if self.reading() && self.controls_hiding.pop() == Some(true) =>
+            {
+                self.b.hidden = self.b.hidden.saturating_sub(1);
             }
             _ => {}
         }

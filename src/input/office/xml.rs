@@ -127,7 +127,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The next event.
-    pub fn next(&mut self) -> Result<Ev, Failure> {
+    pub fn event(&mut self) -> Result<Ev, Failure> {
         loop {
             let (ns, event) = match self.inner.read_resolved_event() {
                 Ok((resolved, event)) => (ns_of_resolved(&resolved), event),
@@ -209,7 +209,7 @@ impl<'a> Reader<'a> {
     pub fn skip(&mut self) -> Result<(), Failure> {
         let target = self.depth - 1;
         while self.depth > target {
-            if let Ev::Eof = self.next()? {
+            if let Ev::Eof = self.event()? {
                 break;
             }
         }
@@ -222,7 +222,7 @@ impl<'a> Reader<'a> {
         let target = self.depth - 1;
         let mut out = String::new();
         while self.depth > target {
-            match self.next()? {
+            match self.event()? {
                 Ev::Text(t) => out.push_str(&t),
                 Ev::Eof => break,
                 _ => {}
@@ -261,7 +261,7 @@ pub fn read_part(
 ) -> Result<(), Failure> {
     let mut xml = Reader::new(text, name, code);
     loop {
-        match xml.next()? {
+        match xml.event()? {
             Ev::Start(e) => h.start(&e, &mut xml)?,
             Ev::End { ns, local } => h.end(ns, &local),
             Ev::Text(t) => h.text(&t),
@@ -325,7 +325,7 @@ pub fn unescape(raw: &str) -> String {
 pub fn relationships(rels: &str, base_dir: &str) -> Vec<(String, String)> {
     let mut reader = Reader::new(rels, "relationships", "docx_invalid");
     let mut out = Vec::new();
-    while let Ok(ev) = reader.next() {
+    while let Ok(ev) = reader.event() {
         match ev {
             Ev::Start(e) if e.local == b"Relationship" => {
                 if e.attr(e.ns, b"TargetMode") == Some("External") {
@@ -373,7 +373,7 @@ mod tests {
         );
         let mut r = Reader::new(&deep, "word/document.xml", "docx_invalid");
         let err = loop {
-            match r.next() {
+            match r.event() {
                 Err(e) => break e,
                 Ok(Ev::Eof) => panic!("read to the end"),
                 Ok(_) => {}
@@ -387,7 +387,7 @@ mod tests {
     fn broken_xml_names_the_part() {
         let mut r = Reader::new("<a><b></a>", "word/document.xml", "docx_invalid");
         let err = loop {
-            match r.next() {
+            match r.event() {
                 Err(e) => break e,
                 Ok(Ev::Eof) => panic!("read to the end"),
                 Ok(_) => {}

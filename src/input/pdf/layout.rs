@@ -194,12 +194,13 @@ fn row_box(row: &Row) -> Option<crate::document::Rect> {
         .iter()
         .map(|c| c.end)
         .fold(f64::NEG_INFINITY, f64::max);
-    (x.is_finite() && end.is_finite()).then(|| crate::document::Rect {
+    let rect = crate::document::Rect {
         x: x as f32,
         y: (row.y - row.size) as f32,
         width: (end - x) as f32,
         height: row.size as f32,
-    })
+    };
+    (x.is_finite() && end.is_finite()).then_some(rect)
 }
 
 /// Where paragraphs end on the right: the widest line of one cell and
