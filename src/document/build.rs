@@ -113,6 +113,15 @@ impl Builder {
         self.close(Open::Cell);
     }
 
+    /// The row being read starts `n` grid columns in (Word's
+    /// `w:gridBefore`): empty cells stand for them, so the cells after keep
+    /// their columns.
+    pub fn skip_columns(&mut self, n: u32) {
+        if let Some(Frame::Row(row, _)) = self.frames.last_mut() {
+            row.cells.extend((0..n.min(64)).map(|_| Cell::default()));
+        }
+    }
+
     /// A covered cell (ODF's `table:covered-table-cell`): under a span of
     /// this row it is nothing, else it continues the cell above.
     pub fn covered_cell(&mut self) {

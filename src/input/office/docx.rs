@@ -4,9 +4,9 @@
 //! Read from the main part (`word/document.xml`, or the part `_rels/.rels`
 //! names): paragraphs (`w:p`) with their runs' text (`w:t`), tabs
 //! (`w:tab`, `w:ptab`), line breaks (`w:br`, `w:cr`); tables (`w:tbl`,
-//! `w:tr`, `w:tc`) with `w:gridSpan` and `w:vMerge`, nested at any depth;
-//! text boxes (`w:txbxContent`), placed after the paragraph they are
-//! anchored in; content controls (`w:sdt`) around runs, paragraphs, rows
+//! `w:tr`, `w:tc`) with `w:gridSpan`, `w:vMerge` and `w:gridBefore`,
+//! nested at any depth; text boxes (`w:txbxContent`), placed after the
+//! paragraph they are anchored in; content controls (`w:sdt`) around runs, paragraphs, rows
 //! and cells. Tracked changes: inserted text counts, deleted text
 //! (`w:del`, `w:moveFrom`) does not, nor hidden text (`w:vanish`). Of
 //! `mc:AlternateContent` only the `mc:Choice` is read: the `mc:Fallback`
@@ -218,6 +218,10 @@ impl Parser {
                 if let Some(c) = self.b.cell() {
                     c.col_span = val().and_then(|v| v.parse().ok()).unwrap_or(1).clamp(1, 64);
                 }
+            }
+            b"gridBefore" => {
+                let n = val().and_then(|v| v.parse().ok()).unwrap_or(0);
+                self.b.skip_columns(n);
             }
             b"vMerge" => {
                 if let Some(c) = self.b.cell() {
@@ -722,6 +726,12 @@ mod tests {
         let parts: Vec<Part> = blocks.iter().map(|b| b.part).collect();
         assert_eq!(parts, [Part::Body, Part::TextBox, Part::Body]);
         assert_eq!(lines(body), "Obs. Geral\nNota da caixa\nDepois\n");
+    }
+
+    #[test]
+    fn a_row_that_starts_late_keeps_its_columns() {
+        let body = r#"<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Operadora</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>CRO</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:trPr><w:gridBefore w:val="1"/></w:trPr><w:tc><w:p><w:r><w:t>54321</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"#;
+        assert_eq!(lines(body), "Operadora\tCRO\n\t54321\n");
     }
 
     #[test]
