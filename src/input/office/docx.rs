@@ -6,8 +6,8 @@
 //! (`w:tab`, `w:ptab`), line breaks (`w:br`, `w:cr`); tables (`w:tbl`,
 //! `w:tr`, `w:tc`) with `w:gridSpan`, `w:vMerge` and `w:gridBefore`,
 //! nested at any depth; text boxes (`w:txbxContent`), placed after the
-//! paragraph they are anchored in; content controls (`w:sdt`) around runs, paragraphs, rows
-//! and cells. Tracked changes: inserted text counts, deleted text
+//! paragraph they are anchored in; content controls (`w:sdt`) around runs,
+//! paragraphs, rows and cells. Tracked changes: inserted text counts, deleted text
 //! (`w:del`, `w:moveFrom`) does not, nor hidden text (`w:vanish`). Of
 //! `mc:AlternateContent` only the `mc:Choice` is read: the `mc:Fallback`
 //! repeats the same text for older readers. Headers, footers, footnotes
