@@ -140,11 +140,8 @@ fn read(
         // A text's lines are its model's line view: split directly unless
         // the model adds something (pages).
         Ok(d) if exported::has_structure(&d.text) => {
-            let (mut read, warning) = (
-                through_model(exported::document(&d.text), d.encoding),
-                d.warning,
-            );
-            read.0.warning = warning;
+            let mut read = through_model(exported::document(&d.text), d.encoding);
+            read.0.warning = d.warning;
             Ok(read)
         }
         Ok(d) => Ok((d, None)),
@@ -238,7 +235,7 @@ pub fn process_bytes_with(t: &Template, name: &str, bytes: &[u8], opts: &Options
                     ));
                 }
                 for (_, origin) in &mut provenance.0 {
-                    origin.at = view.place(origin.line).map(|p| p.to_string());
+                    origin.at = view.at(origin.line);
                 }
             }
             let rules = validate::validate(t, &raw, &fields, &issues);
@@ -256,10 +253,7 @@ pub fn process_bytes_with(t: &Template, name: &str, bytes: &[u8], opts: &Options
                     .unplaced
                     .into_iter()
                     .map(|(line, text)| Unplaced {
-                        at: view
-                            .as_ref()
-                            .and_then(|(v, _)| v.place(line))
-                            .map(|p| p.to_string()),
+                        at: view.as_ref().and_then(|(v, _)| v.at(line)),
                         line,
                         text,
                     })

@@ -57,7 +57,8 @@ impl Issue {
 pub struct Unplaced {
     pub line: usize,
     pub text: String,
-    /// Where the line is in a structured original (`body/tbl[2]/tr[1]`).
+    /// Where the line is in a document read through the layout model
+    /// (`body/tbl[2]/tr[1]`), as in [`Origin::at`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub at: Option<String>,
 }
@@ -71,8 +72,8 @@ pub struct Origin {
     pub last_line: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub raw: Option<String>,
-    /// Where the line is in a structured original (a Word or LibreOffice
-    /// document): `body/tbl[2]/tr[1]/tc[3]/p[1]`.
+    /// Where the line is in a document read through the layout model (a
+    /// Word or LibreOffice original, a PDF): `body/tbl[2]/tr[1]/tc[3]/p[1]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub at: Option<String>,
 }

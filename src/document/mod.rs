@@ -362,6 +362,11 @@ impl LineView {
     pub fn place(&self, no: usize) -> Option<&Place> {
         no.checked_sub(1).and_then(|i| self.places.get(i))
     }
+
+    /// The place of 1-based line `no` as records write it (`at`).
+    pub fn at(&self, no: usize) -> Option<String> {
+        self.place(no).map(Place::to_string)
+    }
 }
 
 impl From<Vec<Block>> for Document {
@@ -381,12 +386,6 @@ impl Document {
         let mut view = LineView::default();
         write_blocks(&self.blocks, &[], &mut view);
         view
-    }
-
-    /// All the text of the content, blocks and cells in reading order
-    /// (for tests, and to tell an empty document).
-    pub fn plain_text(&self) -> String {
-        self.line_view().text
     }
 }
 

@@ -377,16 +377,10 @@ impl Scanner<'_> {
                         .find(|&f| self.t.fields[f].row == r)
                 };
                 let first = i == 0 && line_row.is_none() && next_unique[i].is_none();
-                match row.and_then(in_row) {
+                let below = || first.then(|| self.row_below(index)).flatten();
+                match row.and_then(in_row).or_else(|| below().and_then(in_row)) {
                     Some(f) => f,
-                    None => match first
-                        .then(|| self.row_below(index))
-                        .flatten()
-                        .and_then(in_row)
-                    {
-                        Some(f) => f,
-                        None => continue,
-                    },
+                    None => continue,
                 }
             };
             let (start, end) = (at.start, at.end);

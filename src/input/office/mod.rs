@@ -287,7 +287,7 @@ impl<'a> Archive<'a> {
                 ),
             )
         };
-        if size > MAX_PART || (size > RATIO_FROM && size / packed > MAX_RATIO) {
+        if over_caps(size, packed) {
             return Err(bomb());
         }
         // The sizes in the archive may lie: the reading itself is capped,
@@ -315,7 +315,7 @@ impl<'a> Archive<'a> {
             }
             out.extend_from_slice(&chunk[..n]);
             let total = out.len() as u64;
-            if total > MAX_PART || (total > RATIO_FROM && total / packed > MAX_RATIO) {
+            if over_caps(total, packed) {
                 return Err(bomb());
             }
             // More than the archive says the entry holds: its sizes lie,
@@ -332,6 +332,12 @@ impl<'a> Archive<'a> {
         }
         Ok(Some(out))
     }
+}
+
+/// `inflated` bytes of a part packed in `packed` pass the caps: the size,
+/// or (for a large part) the ratio.
+fn over_caps(inflated: u64, packed: u64) -> bool {
+    inflated > MAX_PART || (inflated > RATIO_FROM && inflated / packed > MAX_RATIO)
 }
 
 /// A zip error for a person: no crate jargon where it can be helped.

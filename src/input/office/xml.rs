@@ -84,11 +84,6 @@ pub struct Element {
 }
 
 impl Element {
-    /// True for `ns:local`.
-    pub fn is(&self, ns: Ns, local: &[u8]) -> bool {
-        self.ns == ns && self.local == local
-    }
-
     /// The value of attribute `ns:local` (an attribute without a prefix
     /// has the element's namespace, as office formats use them).
     pub fn attr(&self, ns: Ns, local: &[u8]) -> Option<&str> {

@@ -140,11 +140,10 @@ pub fn page_rows(glyphs: &[Glyph]) -> Vec<Row> {
 }
 
 /// The text of the pages, one line per baseline, cells separated by tabs,
-/// each page after the first starting with a form feed.
-/// A vertical gap wider than about two lines is a blank line; a line whose
-/// paragraph goes on in the next line (on this page or the next) ends in
-/// [`WRAP`].
-/// With the box of each line (see [`super::Text`]).
+/// each page after the first starting with a form feed, and the box of
+/// each line (see [`super::Text`]). A vertical gap wider than about two
+/// lines is a blank line; a line whose paragraph goes on in the next line
+/// (on this page or the next) ends in [`WRAP`].
 pub fn text(pages: &[Vec<Row>]) -> super::Text {
     let mut out = String::new();
     let mut boxes = Vec::new();
