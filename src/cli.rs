@@ -19,6 +19,7 @@ Examples:
   formsift extract --template my-form.toml cards/ another form, described in TOML
   formsift validate forms/                        which forms are incomplete, and why
   formsift validate --format jsonl forms/         the same, for machines
+  formsift text scan.pdf                          the text formsift reads from a file
   formsift templates                              the built-in templates";
 
 /// Turns exported forms into clean, validated records.
@@ -37,6 +38,10 @@ pub enum Command {
     /// Report which forms are incomplete and why, with a summary.
     #[command(after_help = EXAMPLES)]
     Validate(ValidateArgs),
+    /// Print the text formsift reads from each file, as recognition sees it
+    /// (PDF and Word originals included), to check what a template can find.
+    #[command(after_help = EXAMPLES)]
+    Text(TextArgs),
     /// List the built-in templates.
     Templates,
     /// Parse PDFs for the batch (internal: run by formsift itself).
@@ -99,6 +104,12 @@ pub struct ExtractArgs {
     /// (by default they get a leading ').
     #[arg(long)]
     pub raw: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TextArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 #[derive(Debug, Args)]

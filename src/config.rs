@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::cli::{ExtractArgs, InputArgs, ValidateArgs};
+use crate::cli::{ExtractArgs, InputArgs, TextArgs, ValidateArgs};
 use crate::input::{collect_sources, Source};
 use crate::output::csv::Dialect;
 use crate::output::report::ReportFormat;
@@ -18,6 +18,8 @@ pub enum Mode {
     Extract(Format, Dialect),
     /// A completeness report; `all` lists complete forms with warnings too.
     Validate { format: ReportFormat, all: bool },
+    /// The text read from each file, for people checking a template.
+    Text,
 }
 
 /// Everything a run needs, checked before any work starts.
@@ -63,6 +65,11 @@ impl Config {
                 all: args.all,
             },
         )
+    }
+
+    /// Resolves the flags of `text`.
+    pub fn text(args: &TextArgs) -> Result<Config> {
+        Config::new(&args.input, Mode::Text)
     }
 
     fn new(input: &InputArgs, mode: Mode) -> Result<Config> {

@@ -122,6 +122,27 @@ pub fn run(config: &Config) -> Result<ExitStatus> {
                 })?;
                 report.finish()?;
             }
+            config::Mode::Text => {
+                let several = sources.len() > 1;
+                for source in sources {
+                    let read = pipeline::read_text(source, &config.options);
+                    if several {
+                        writeln!(out, "==> {} <==", source.name())?;
+                    }
+                    match read {
+                        Ok(text) => {
+                            out.write_all(text.as_bytes())?;
+                            if !text.is_empty() && !text.ends_with('\n') {
+                                out.write_all(b"\n")?;
+                            }
+                        }
+                        Err(f) => {
+                            eprintln!("{}: {}", f.code, f.message);
+                            progress.tally.unreadable += 1;
+                        }
+                    }
+                }
+            }
         }
         Ok(())
     };

@@ -25,6 +25,7 @@ fn main() {
     let status = match cli.command {
         Command::Extract(args) => Config::extract(&args).and_then(|c| formsift::run(&c)),
         Command::Validate(args) => Config::validate(&args).and_then(|c| formsift::run(&c)),
+        Command::Text(args) => Config::text(&args).and_then(|c| formsift::run(&c)),
         Command::PdfWorker { memory_mb } => {
             let code = match formsift::input::pdf::worker::serve(memory_mb) {
                 Ok(()) => 0,

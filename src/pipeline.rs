@@ -9,7 +9,7 @@ use crate::input::pdf::{self, worker::PdfSettings};
 use crate::input::text::{decode, Decoded};
 use crate::input::{exported, lines::split_lines, office, Source};
 use crate::normalize;
-use crate::record::{Issue, Record, Unplaced};
+use crate::record::{Failure, Issue, Record, Unplaced};
 use crate::template::Template;
 use crate::validate;
 
@@ -88,6 +88,42 @@ fn describe(e: &std::io::Error) -> String {
     }
 }
 
+/// The text recognition reads from one document (`formsift text`), or the
+/// failure its error record would carry.
+pub fn read_text(source: &Source, opts: &Options) -> Result<String, Failure> {
+    let name = source.name();
+    let inner = || {
+        let bytes = source.read(opts.max_bytes).map_err(|e| {
+            let message = format!("{name}: cannot read: {}", describe(&e));
+            failure(read_error_code(&e), message)
+        })?;
+        if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+            return Err(failure("empty", format!("{name}: the file is empty")));
+        }
+        read(&name, &bytes, pdf::is_pdf(&bytes), opts)
+            .map(|(decoded, _)| decoded.text)
+            .map_err(|f| Failure {
+                message: format!("{name}: {}", f.message),
+                ..f
+            })
+    };
+    catch_unwind(AssertUnwindSafe(inner)).unwrap_or_else(|panic| {
+        let what = crate::error::panic_message(&*panic);
+        Err(failure(
+            "internal_error",
+            format!("{name}: formsift failed on this file ({what}); please report it"),
+        ))
+    })
+}
+
+fn failure(code: &str, message: String) -> Failure {
+    Failure {
+        code: code.to_string(),
+        message,
+        detail: None,
+    }
+}
+
 /// Reads the bytes of one document named `name` into records.
 pub fn process_bytes(t: &Template, name: &str, bytes: &[u8]) -> Vec<Record> {
     // The default options look up the program's path (a system call):
@@ -102,38 +138,49 @@ type Structure = Option<(LineView, Vec<(&'static str, String)>)>;
 
 /// A document's text for recognition, by kind: PDF (in a worker), a Word
 /// or LibreOffice original (through the layout model), or text. An error
-/// is the failed record's `(code, message)`.
+/// is the failed record's, its message without the file's name.
 fn read(
     name: &str,
     bytes: &[u8],
     is_pdf: bool,
     opts: &Options,
-) -> Result<(Decoded, Structure), (String, String)> {
+) -> Result<(Decoded, Structure), Failure> {
     if is_pdf {
         return match pdf::worker::extract(bytes, &opts.pdf) {
-            Ok(t) => Ok(through_model(
-                exported::document_with(&t.text, &t.boxes),
-                "PDF",
-            )),
-            Err(f) => Err((f.code, f.message)),
+            Ok(t) => {
+                let mut doc = exported::document_with(&t.text, &t.boxes);
+                for (code, message) in t.warnings {
+                    // A code of this formsift's own worker; any other is
+                    // still said, under the most general one.
+                    let code = pdf::WARNINGS.into_iter().find(|c| *c == code);
+                    doc.warnings
+                        .push((code.unwrap_or("pdf_part_unreadable"), message));
+                }
+                Ok(through_model(doc, "PDF"))
+            }
+            Err(f) => Err(Failure {
+                code: f.code,
+                message: f.message,
+                detail: f.detail,
+            }),
         };
     }
     if pdf::named_pdf(name) {
-        return Err(("pdf_invalid".into(), "not a PDF (no %PDF header)".into()));
+        return Err(failure("pdf_invalid", "not a PDF (no %PDF header)".into()));
     }
     if office::claims(bytes, name) {
         match office::read(bytes, name) {
             Ok(doc) => {
                 let read = through_model(doc, "document");
                 if read.0.text.trim().is_empty() {
-                    return Err(("empty".into(), "the document has no text".into()));
+                    return Err(failure("empty", "the document has no text".into()));
                 }
                 return Ok(read);
             }
             // A zip that is no office document, named like a text file, is
             // read as text (and refused as such).
             Err(f) if office::named(name).is_none() && f.code.ends_with("_invalid") => {}
-            Err(f) => return Err((f.code.into(), f.message)),
+            Err(f) => return Err(failure(f.code, f.message)),
         }
     }
     match decode(bytes) {
@@ -145,7 +192,7 @@ fn read(
             Ok(read)
         }
         Ok(d) => Ok((d, None)),
-        Err(e) => Err((e.code.into(), e.message)),
+        Err(e) => Err(failure(e.code, e.message)),
     }
 }
 
@@ -170,17 +217,21 @@ pub fn process_bytes_with(t: &Template, name: &str, bytes: &[u8], opts: &Options
     let is_pdf = pdf::is_pdf(bytes);
     let (decoded, view) = match read(name, bytes, is_pdf, opts) {
         Ok(read) => read,
-        Err((code, message)) => return failed(&code, format!("{name}: {message}")),
+        Err(f) => {
+            let mut record =
+                Record::failed(name, &t.name, &f.code, format!("{name}: {}", f.message));
+            if let Some(e) = &mut record.error {
+                e.detail = f.detail;
+            }
+            return vec![record];
+        }
     };
     let lines = split_lines(&decoded.text);
     let forms = extract::extract(t, &lines);
-    if is_pdf && forms.iter().all(|f| f.labels_found == 0) {
+    if is_pdf && decoded.text.chars().all(char::is_whitespace) {
         return failed(
             "no_text_layer",
-            format!(
-                "{name}: the PDF has no text with the labels of template {} (a scan?)",
-                t.name
-            ),
+            format!("{name}: the PDF has no text layer (a scan, or text drawn as pictures)"),
         );
     }
     if forms.iter().all(|f| !f.titled && f.labels_found == 0) {

@@ -98,7 +98,12 @@ impl Serialize for Provenance {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Failure {
     pub code: String,
+    /// What is wrong with the file, in a user's words.
     pub message: String,
+    /// The reader's own words for it, where they add something (for a
+    /// bug report); left out of records when there are none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 /// One form read from one document, or a document that could not be read.
@@ -146,6 +151,7 @@ impl Record {
             error: Some(Failure {
                 code: code.to_string(),
                 message,
+                detail: None,
             }),
             options_seen: Default::default(),
         }

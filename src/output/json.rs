@@ -139,6 +139,10 @@ impl Json<'_> {
         string(self.out, &f.code);
         self.name(&mut o, "message");
         string(self.out, &f.message);
+        if let Some(detail) = &f.detail {
+            self.name(&mut o, "detail");
+            string(self.out, detail);
+        }
         self.end(o, b'}');
     }
 

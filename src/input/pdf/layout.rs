@@ -1,11 +1,19 @@
-//! Text with its layout: glyphs collected with their positions through
-//! pdf-extract's `OutputDev`, grouped into lines by baseline, sorted by x.
-//! A wide gap between glyphs becomes a tab (a table cell boundary), so box
-//! marks stay in front of their labels and cells stay apart. A row whose
-//! cells do not pair one to one with the row above is aligned to that row's
-//! columns, so a value printed under its label lands in the label's cell.
+//! Text with its layout: glyphs collected with their positions as hayro's
+//! interpreter draws them (a [`Device`] that keeps only text), grouped into
+//! lines by baseline, sorted by x. A wide gap between glyphs becomes a tab
+//! (a table cell boundary), so box marks stay in front of their labels and
+//! cells stay apart. A row whose cells do not pair one to one with the row
+//! above is aligned to that row's columns, so a value printed under its
+//! label lands in the label's cell.
 
-use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
+use hayro_interpret::font::GlyphRun;
+use hayro_interpret::hayro_cmap::BfString;
+use hayro_interpret::kurbo::{Affine, BezPath, Point};
+use hayro_interpret::{
+    BlendMode, ClipPath, Device, DrawMode, DrawProps, Image, ImageDrawProps, SoftMask,
+};
+
+use super::fonts::Fallback;
 
 /// One glyph (or a string the font maps one code to) on a page.
 #[derive(Debug, Clone)]
@@ -18,6 +26,21 @@ pub struct Glyph {
     pub text: String,
 }
 
+/// A rectangle on a page, from its top left corner, in points.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Area {
+    pub x0: f64,
+    pub y0: f64,
+    pub x1: f64,
+    pub y1: f64,
+}
+
+impl Area {
+    fn holds(&self, x: f64, y: f64) -> bool {
+        (self.x0..=self.x1).contains(&x) && (self.y0..=self.y1).contains(&y)
+    }
+}
+
 /// Lays out each page as it ends: its glyphs, and the glyphs of form
 /// fields drawn on it, become rows, and the glyphs' memory serves the next
 /// page.
@@ -27,83 +50,139 @@ pub struct Collector {
     pub pages: Vec<Vec<Row>>,
     /// Glyphs to add to pages: (1-based page, glyph).
     extra: Vec<(usize, Glyph)>,
+    /// Where the form fields read from the AcroForm are drawn: (1-based
+    /// page, area). Their appearances would say the value again.
+    fields: Vec<(usize, Area)>,
     glyphs: Vec<Glyph>,
-    page_height: f64,
+    /// Drawing the page's annotations, not its content.
+    pub in_annotations: bool,
+    /// The run last filled: a fill-and-stroke mode draws it twice.
+    last_fill: Option<(usize, usize, [f64; 6])>,
+    /// Decodes the glyphs that carry no Unicode of their own.
+    pub fallback: Fallback,
 }
 
 impl Collector {
     /// A collector that adds `extra` glyphs to their pages (1-based: the
-    /// first page read is 1).
-    pub fn new(extra: Vec<(usize, Glyph)>) -> Self {
+    /// first page read is 1), and leaves out what annotations draw inside
+    /// `fields`.
+    pub fn new(extra: Vec<(usize, Glyph)>, fields: Vec<(usize, Area)>) -> Self {
         Collector {
             extra,
+            fields,
             ..Default::default()
         }
     }
-}
 
-impl OutputDev for Collector {
-    fn begin_page(
-        &mut self,
-        _n: u32,
-        media: &MediaBox,
-        _art: Option<(f64, f64, f64, f64)>,
-    ) -> Result<(), OutputError> {
-        self.page_height = media.ury - media.lly;
+    pub fn begin_page(&mut self) {
         self.glyphs.clear();
-        Ok(())
+        self.in_annotations = false;
+        self.last_fill = None;
     }
-    fn end_page(&mut self) -> Result<(), OutputError> {
+
+    pub fn end_page(&mut self) {
         let n = self.pages.len() + 1;
         let extra = self.extra.iter().filter(|(p, _)| *p == n);
         self.glyphs.extend(extra.map(|(_, g)| g.clone()));
         self.pages.push(page_rows(&self.glyphs));
         self.glyphs.clear();
-        Ok(())
     }
-    fn output_character(
-        &mut self,
-        trm: &Transform,
-        width: f64,
-        _spacing: f64,
-        font_size: f64,
-        text: &str,
-    ) -> Result<(), OutputError> {
-        // The font size in page space, as pdf-extract's own text output
-        // measures it: the side of a square of the transformed size's area.
-        let (sx, sy) = (
-            font_size * (trm.m11 + trm.m21),
-            font_size * (trm.m12 + trm.m22),
+
+    fn in_a_field(&self, x: f64, y: f64) -> bool {
+        let n = self.pages.len() + 1;
+        self.in_annotations
+            && self
+                .fields
+                .iter()
+                .any(|(p, area)| *p == n && area.holds(x, y))
+    }
+}
+
+impl<'a> Device<'a> for Collector {
+    fn draw_path(&mut self, _: &BezPath, _: DrawProps<'a>, _: &DrawMode) {}
+    fn push_clip_path(&mut self, _: &ClipPath) {}
+    fn push_transparency_group(&mut self, _: f32, _: Option<SoftMask<'a>>, _: BlendMode) {}
+    fn draw_image(&mut self, _: Image<'a, '_>, _: ImageDrawProps<'a>) {}
+    fn pop_clip(&mut self) {}
+    fn pop_transparency_group(&mut self) {}
+
+    fn draw_glyph_run(&mut self, run: &GlyphRun<'_, 'a>, props: DrawProps<'a>, mode: &DrawMode) {
+        let glyphs = run.glyphs();
+        let key = (
+            glyphs.as_ptr() as usize,
+            glyphs.len(),
+            glyphs
+                .first()
+                .map_or([0.0; 6], |g| g.transform().as_coeffs()),
         );
-        let size = (sx * sy).abs().sqrt();
-        let glyph = Glyph {
-            x: trm.m31,
-            y: self.page_height - trm.m32,
-            width: width * size,
-            size: if size.is_finite() && size > 0.0 {
+        match mode {
+            DrawMode::Stroke(_) if self.last_fill == Some(key) => {
+                self.last_fill = None;
+                return;
+            }
+            DrawMode::Fill(_) => self.last_fill = Some(key),
+            _ => self.last_fill = None,
+        }
+        // A field's appearance that says the value read from the form: its
+        // text may run past the field's box, so the whole run goes.
+        if let Some(first) = glyphs.first() {
+            let origin = props.transform * first.transform() * Point::ZERO;
+            if self.in_a_field(origin.x, origin.y) {
+                return;
+            }
+        }
+        for (i, g) in glyphs.iter().enumerate() {
+            let t: Affine = props.transform * g.transform();
+            let [a, b, c, d, _, _] = t.as_coeffs();
+            let origin = t * Point::ZERO;
+            // Glyph space is a thousandth of the font size: the size on
+            // the page is the height of an em, the scale the width of one.
+            let scale = (a * a + b * b).sqrt();
+            let size = (c * c + d * d).sqrt() * 1000.0;
+            let size = if size.is_finite() && size > 0.5 {
                 size
             } else {
                 10.0
-            },
+            };
+            let advance = match advance_width(g) {
+                Some(w) if w > 0.0 => f64::from(w) * scale,
+                _ => match glyphs.get(i + 1) {
+                    Some(next) => {
+                        (props.transform * next.transform() * Point::ZERO - origin).hypot()
+                    }
+                    None => size * 0.5,
+                },
+            };
+            let text = match g.as_unicode() {
+                Some(BfString::Char(c)) => Some(c.to_string()),
+                Some(BfString::String(s)) => Some(s),
+                None => None,
+            };
+            let Some(mut text) = text.or_else(|| self.fallback.decode(g)) else {
+                continue;
+            };
             // A form feed ends a page in the text the worker sends: one
             // drawn as a glyph is a space, as the line cleaning made it.
-            text: if text.contains('\u{c}') {
-                text.replace('\u{c}', " ")
-            } else {
-                text.to_string()
-            },
-        };
-        self.glyphs.push(glyph);
-        Ok(())
+            if text.contains('\u{c}') {
+                text = text.replace('\u{c}', " ");
+            }
+            self.glyphs.push(Glyph {
+                x: origin.x,
+                y: origin.y,
+                width: advance,
+                size,
+                text,
+            });
+        }
     }
-    fn begin_word(&mut self) -> Result<(), OutputError> {
-        Ok(())
-    }
-    fn end_word(&mut self) -> Result<(), OutputError> {
-        Ok(())
-    }
-    fn end_line(&mut self) -> Result<(), OutputError> {
-        Ok(())
+}
+
+/// How far a glyph moves the pen, in glyph space (a thousandth of an em).
+fn advance_width(g: &hayro_interpret::font::Glyph<'_>) -> Option<f32> {
+    use hayro_interpret::font::Glyph::{Outline, Type3};
+    match g {
+        Outline(o) => o.advance_width(),
+        Type3(t) => t.advance_width(),
     }
 }
 
@@ -181,7 +260,11 @@ pub fn text(pages: &[Vec<Row>]) -> super::Text {
             above = &row.cells;
         }
     }
-    super::Text { text: out, boxes }
+    super::Text {
+        text: out,
+        boxes,
+        warnings: Vec::new(),
+    }
 }
 
 /// Where a line's cells lie on its page, from the top of its glyphs to
@@ -249,6 +332,11 @@ fn lines(glyphs: &[Glyph]) -> Vec<Vec<&Glyph>> {
     }
     for line in &mut out {
         line.sort_by(|a, b| a.x.total_cmp(&b.x));
+        // The same glyph drawn again on itself (a fake bold, a form drawn
+        // twice, an appearance nested in itself) is one glyph on the page.
+        line.dedup_by(|b, a| {
+            a.text == b.text && (a.x - b.x).abs() < a.size * 0.1 && (a.y - b.y).abs() < a.size * 0.1
+        });
     }
     out
 }

@@ -1,21 +1,34 @@
 //! PDF input: the text of a PDF with its layout (positional glyphs from
-//! pdf-extract), plus the values of a fillable form's fields (AcroForm), as
+//! hayro's interpreter), plus the values of a fillable form's fields (AcroForm), as
 //! text the same recognition reads. Parsing runs in a child process (see
 //! [`worker`]), since a PDF can crash, hang or exhaust memory inside a parser.
 
 mod acroform;
-pub mod content;
+mod fonts;
 mod layout;
 mod repair;
 pub mod worker;
 
-use pdf_extract::Document;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use hayro_interpret::kurbo::Rect;
+use hayro_interpret::{
+    interpret_page, Context, InterpreterCache, InterpreterSettings, InterpreterWarning,
+    RenderContent, TransformExt,
+};
+use hayro_syntax::object::{Dict, ObjectIdentifier};
+use hayro_syntax::{DecryptionError, LoadPdfError, Pdf};
 
 /// Why a PDF gave no text.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PdfFailure {
     pub code: String,
+    /// What is wrong with the file, in a user's words.
     pub message: String,
+    /// The parser's own words, for a bug report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 impl PdfFailure {
@@ -23,7 +36,14 @@ impl PdfFailure {
         PdfFailure {
             code: code.to_string(),
             message: message.into(),
+            detail: None,
         }
+    }
+
+    /// With the parser's own words besides the user's.
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
     }
 }
 
@@ -35,7 +55,18 @@ pub struct Text {
     pub text: String,
     #[serde(with = "tenths")]
     pub boxes: Vec<Option<crate::document::Rect>>,
+    /// What was read only in part: `(code, message)`, e.g. a font that
+    /// could not be decoded, whose text alone is missing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<(String, String)>,
 }
+
+/// The codes of the warnings a PDF's reading can give.
+pub const WARNINGS: [&str; 3] = [
+    "pdf_font_unsupported",
+    "pdf_content_damaged",
+    "pdf_part_unreadable",
+];
 
 /// Boxes go from the worker in tenths of a point, as one string: `x,y,w,h`
 /// for each line, `;` between lines, nothing for a line without a box.
@@ -117,56 +148,96 @@ pub fn is_pdf(bytes: &[u8]) -> bool {
 }
 
 /// The text of a PDF, page after page: positional lines of the page
-/// content, with the values of form fields placed where they are drawn.
-/// Runs in the worker process.
+/// content and its annotations, with the values of form fields placed where
+/// they are drawn. Runs in the worker process.
 pub fn text(bytes: &[u8]) -> Result<Text, PdfFailure> {
     let text = text_of(bytes)?;
-    if text.text.trim().is_empty() {
-        // Wrong xref offsets can hide every object of a page: rebuild the
-        // table and look again.
-        if let Some(Ok(again)) = repair::rebuild_xref(bytes).map(|b| text_of(&b)) {
+    if !text.text.trim().is_empty() {
+        return Ok(text);
+    }
+    // Wrong xref offsets can hide every object of a page: rebuild the
+    // table and look again.
+    if let Some(Ok(again)) = repair::rebuild_xref(bytes).map(|b| text_of(&b)) {
+        if !again.text.trim().is_empty() {
             return Ok(again);
         }
+    }
+    // No text at all: a scan, unless the text is there and cannot be read.
+    if let Some((_, why)) = text
+        .warnings
+        .iter()
+        .find(|(c, _)| c == "pdf_font_unsupported")
+    {
+        return Err(PdfFailure::new(
+            "pdf_font_unsupported",
+            format!("the PDF has text, but none of it can be decoded: {why}"),
+        ));
+    }
+    if let Some(why) = load(bytes).ok().and_then(|pdf| parent_cycle(&pdf)) {
+        return Err(PdfFailure::new("pdf_unreadable", why));
     }
     Ok(text)
 }
 
-fn text_of(bytes: &[u8]) -> Result<Text, PdfFailure> {
-    let mut doc = load(bytes)?;
-    if doc.is_encrypted() {
-        doc.decrypt("").map_err(|_| {
-            PdfFailure::new(
-                "pdf_encrypted",
-                "the PDF is protected by a password (the empty one does not open it)",
-            )
-        })?;
-    }
-    if let Some(why) = parent_cycle(&doc) {
-        return Err(PdfFailure::new("pdf_unreadable", why));
-    }
-    let widgets = acroform::widgets(&doc);
-    let on_pages = || -> Vec<(usize, layout::Glyph)> {
-        let drawn = widgets.iter().filter(|w| w.page > 0);
-        drawn.map(|w| (w.page, w.glyph.clone())).collect()
-    };
-    let mut collector = layout::Collector::new(on_pages());
-    if let Err(first) = read_pages(&doc, &mut collector) {
-        // Some files pdf-extract refuses open once rewritten by lopdf.
-        let mut rewritten = Vec::new();
-        let retried = doc
-            .save_to(&mut rewritten)
-            .ok()
-            .and_then(|_| Document::load_mem(&rewritten).ok())
-            .map(|again| {
-                collector = layout::Collector::new(on_pages());
-                read_pages(&again, &mut collector)
-            });
-        if !matches!(retried, Some(Ok(()))) {
-            return Err(PdfFailure::new(
-                "pdf_unreadable",
-                format!("cannot read the page content: {first:?}"),
-            ));
+/// A page whose `/Parent` chain comes back on itself: the attributes it
+/// inherits (its fonts among them) cannot be found, so its text is lost.
+fn parent_cycle(pdf: &Pdf) -> Option<String> {
+    for (n, page) in pdf.pages().iter().enumerate() {
+        let mut seen = std::collections::HashSet::new();
+        let mut at = page.raw().clone();
+        while let Some(id) = at.get_ref(b"Parent").map(ObjectIdentifier::from) {
+            let Some(parent) = pdf.xref().get::<Dict<'_>>(id) else {
+                break;
+            };
+            if !seen.insert(id) {
+                return Some(format!(
+                    "the page tree loops: the /Parent chain of page {} comes back to object {} {}",
+                    n + 1,
+                    id.obj_number,
+                    id.gen_number
+                ));
+            }
+            at = parent;
         }
+    }
+    None
+}
+
+fn text_of(bytes: &[u8]) -> Result<Text, PdfFailure> {
+    let pdf = load(bytes)?;
+    let widgets = acroform::widgets(&pdf);
+    let drawn = widgets.iter().filter(|w| w.page > 0);
+    let extra = drawn.clone().map(|w| (w.page, w.glyph.clone())).collect();
+    let areas = drawn.filter_map(|w| w.area.map(|a| (w.page, a))).collect();
+    let mut collector = layout::Collector::new(extra, areas);
+    collector.fallback.cid_fonts = fonts::CidFont::of(&pdf);
+    let fonts_lost = Arc::new(AtomicUsize::new(0));
+    let settings = |content| {
+        let lost = Arc::clone(&fonts_lost);
+        InterpreterSettings {
+            warning_sink: Arc::new(move |w| {
+                if matches!(w, InterpreterWarning::UnsupportedFont) {
+                    lost.fetch_add(1, Ordering::Relaxed);
+                }
+            }),
+            render_content: content,
+            ..InterpreterSettings::default()
+        }
+    };
+    let cache = InterpreterCache::new();
+    for page in pdf.pages().iter() {
+        collector.begin_page();
+        let (w, h) = page.render_dimensions();
+        let area = Rect::new(0.0, 0.0, f64::from(w), f64::from(h));
+        let start = page.initial_transform(true).to_kurbo();
+        // The page's content, then its annotations (whose text is on the
+        // page too, but for the fields read from the form itself).
+        for content in [RenderContent::PAGE, RenderContent::ANNOTATIONS] {
+            let mut context = Context::new(start, area, &cache, pdf.xref(), settings(content));
+            interpret_page(page, &mut context, &mut collector);
+            collector.in_annotations = true;
+        }
+        collector.end_page();
     }
     let mut out = layout::text(&collector.pages);
     // Fields drawn on no page: by their names, at the end.
@@ -175,59 +246,55 @@ fn text_of(bytes: &[u8]) -> Result<Text, PdfFailure> {
         out.text.push('\n');
         out.boxes.push(None);
     }
+    if let Some(why) = collector.fallback.warning() {
+        out.warnings.push(("pdf_font_unsupported".into(), why));
+    }
+    let lost = fonts_lost.load(Ordering::Relaxed);
+    if lost > 0 {
+        out.warnings.push((
+            "pdf_font_unsupported".into(),
+            format!("{lost} text runs use a font that could not be loaded; their text is missing"),
+        ));
+    }
     Ok(out)
 }
 
-/// The glyphs of every page, content streams read by [`content`] where it
-/// can.
-fn read_pages(
-    doc: &Document,
-    collector: &mut layout::Collector,
-) -> Result<(), pdf_extract::OutputError> {
-    pdf_extract::output_doc_with(doc, collector, Some(content::operations))
-}
-
-/// A page whose `/Parent` chain comes back on itself: the parser looks
-/// inherited attributes up that chain and would loop until the worker's
-/// time runs out (30 s of a core by default). Found before parsing.
-fn parent_cycle(doc: &Document) -> Option<String> {
-    for (n, page) in doc.get_pages() {
-        let mut seen = std::collections::HashSet::new();
-        let mut at = page;
-        loop {
-            if !seen.insert(at) {
-                return Some(format!(
-                    "the page tree loops: the /Parent chain of page {n} comes back to object {} {}",
-                    at.0, at.1
-                ));
-            }
-            let parent = doc
-                .get_dictionary(at)
-                .and_then(|d| d.get(b"Parent"))
-                .and_then(|p| p.as_reference());
-            match parent {
-                Ok(p) => at = p,
-                Err(_) => break,
-            }
+fn load(bytes: &[u8]) -> Result<Pdf, PdfFailure> {
+    let opened = |b: &[u8]| Pdf::new(b.to_vec());
+    match opened(bytes) {
+        Ok(pdf) => Ok(pdf),
+        Err(LoadPdfError::Decryption(e)) => Err(encrypted(e)),
+        Err(LoadPdfError::Invalid) => {
+            // A broken xref or startxref that the reader's own repair did
+            // not mend: rebuild the table from the objects and try again.
+            repair::rebuild_xref(bytes)
+                .and_then(|b| opened(&b).ok())
+                .ok_or_else(|| {
+                    PdfFailure::new(
+                        "pdf_invalid",
+                        "the file is damaged: neither its cross-reference table nor its objects give a page to read",
+                    )
+                })
         }
     }
-    None
 }
 
-fn load(bytes: &[u8]) -> Result<Document, PdfFailure> {
-    match Document::load_mem(bytes) {
-        Ok(doc) => Ok(doc),
-        Err(pdf_extract::Error::Decryption(e)) => Err(PdfFailure::new(
+fn encrypted(e: DecryptionError) -> PdfFailure {
+    let (code, message) = match e {
+        DecryptionError::PasswordProtected => (
             "pdf_encrypted",
-            format!("the PDF is protected by a password ({e})"),
-        )),
-        Err(e) => {
-            // A broken xref or startxref: rebuild the table and try again.
-            let repaired = repair::rebuild_xref(bytes).and_then(|b| Document::load_mem(&b).ok());
-            repaired
-                .ok_or_else(|| PdfFailure::new("pdf_invalid", format!("not a readable PDF: {e}")))
-        }
-    }
+            "the PDF is protected by a password (the empty one does not open it)",
+        ),
+        DecryptionError::UnsupportedAlgorithm => (
+            "pdf_encrypted",
+            "the PDF is encrypted with a method formsift cannot open",
+        ),
+        DecryptionError::InvalidEncryption | DecryptionError::MissingIDEntry => (
+            "pdf_invalid",
+            "the PDF is encrypted, but its encryption dictionary is damaged",
+        ),
+    };
+    PdfFailure::new(code, message).with_detail(format!("{e:?}"))
 }
 
 #[cfg(test)]
@@ -248,6 +315,7 @@ mod tests {
         let sent = Text {
             text: "a\n\nb\n".into(),
             boxes: vec![r(72.04, 100.0, 301.26, 11.0), None, r(-3.0, 0.0, 0.0, 9.96)],
+            warnings: Vec::new(),
         };
         let wire = serde_json::to_string(&sent).unwrap();
         assert!(
@@ -263,70 +331,5 @@ mod tests {
         let empty: Text = serde_json::from_str(r#"{"text":"","boxes":""}"#).unwrap();
         assert!(empty.boxes.is_empty());
         assert!(serde_json::from_str::<Text>(r#"{"text":"","boxes":"1,2"}"#).is_err());
-    }
-
-    /// A one-page PDF whose page tree is `pages` (objects 2 and up; the
-    /// page is object 3); the xref is rebuilt on load.
-    fn pdf(pages: &str) -> Document {
-        let bytes = format!(
-            "%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n{pages}\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-        );
-        load(bytes.as_bytes()).expect("loads")
-    }
-
-    /// PDFs made to put the content reader's corners in whole pages
-    /// (`fixtures/pdf/content/make.py`): the text of each is the text
-    /// lopdf's parser alone gives, whether the reader reads the page or
-    /// hands it back.
-    #[test]
-    fn pages_read_here_or_by_lopdf_give_the_same_text() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/pdf/content/");
-        let read_here = [
-            "plain",
-            "tj_hex_escapes",
-            "marked",
-            "weird_numbers",
-            "dict_in_array",
-        ];
-        let left = ["comments", "inline_image", "names_hash", "null_bool"];
-        for (name, here) in read_here
-            .iter()
-            .map(|n| (n, true))
-            .chain(left.iter().map(|n| (n, false)))
-        {
-            for file in [format!("{name}.pdf"), format!("{name}_z.pdf")] {
-                let doc = load(&std::fs::read(format!("{dir}{file}")).unwrap()).expect(&file);
-                let page = *doc.get_pages().values().next().unwrap();
-                let content = doc.get_page_content(page).unwrap();
-                assert_eq!(content::operations(&content).is_some(), here, "{file}");
-                let text = |reader: Option<pdf_extract::ContentReader>| {
-                    let mut c = layout::Collector::new(Vec::new());
-                    pdf_extract::output_doc_with(&doc, &mut c, reader).expect(&file);
-                    layout::text(&c.pages).text
-                };
-                let ours = text(Some(content::operations));
-                assert_eq!(ours, text(None), "{file}");
-                assert!(ours.contains("Formul"), "{file}: {ours:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn a_parent_chain_that_comes_back_is_found() {
-        let two = pdf(
-            "2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 /Parent 4 0 R >>\nendobj\n\
-                       3 0 obj\n<< /Type /Page /Parent 2 0 R >>\nendobj\n\
-                       4 0 obj\n<< /Type /Pages /Kids [2 0 R] /Count 1 /Parent 2 0 R >>\nendobj\n",
-        );
-        assert_eq!(
-            parent_cycle(&two).as_deref(),
-            Some("the page tree loops: the /Parent chain of page 1 comes back to object 2 0")
-        );
-        let sound = pdf(
-            "2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n\
-                         3 0 obj\n<< /Type /Page /Parent 2 0 R >>\nendobj\n",
-        );
-        assert_eq!(sound.get_pages().len(), 1);
-        assert_eq!(parent_cycle(&sound), None);
     }
 }

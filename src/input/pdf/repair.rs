@@ -70,16 +70,17 @@ mod tests {
 
     #[test]
     fn appends_a_table_of_the_objects_found() {
-        let pdf = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\nstartxref\n9999\n%%EOF\n";
+        let pdf = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] >>\nendobj\nstartxref\n9999\n%%EOF\n";
         let fixed = String::from_utf8(rebuild_xref(pdf).unwrap()).unwrap();
         assert!(
             fixed.contains(
-                "xref\n0 3\n0000000000 65535 f \n0000000009 00000 n \n0000000058 00000 n \n"
+                "xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000058 00000 n \n0000000115 00000 n \n"
             ),
             "{fixed}"
         );
-        assert!(fixed.contains("trailer\n<< /Size 3 /Root 1 0 R >>"));
-        assert!(pdf_extract::Document::load_mem(&fixed.into_bytes()).is_ok());
+        assert!(fixed.contains("trailer\n<< /Size 4 /Root 1 0 R >>"));
+        let pdf = hayro_syntax::Pdf::new(fixed.into_bytes()).expect("the rebuilt file opens");
+        assert_eq!(pdf.pages().len(), 1);
         assert!(rebuild_xref(b"%PDF-1.4\nnothing here").is_none());
     }
 }

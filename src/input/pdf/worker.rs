@@ -14,6 +14,7 @@
 
 use std::cell::RefCell;
 use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -133,10 +134,26 @@ pub fn extract(bytes: &[u8], settings: &PdfSettings) -> Result<super::Text, PdfF
     })
 }
 
+/// The command that starts a worker, its memory limited before the
+/// worker program runs (see [`limit_memory`]).
+pub fn command(settings: &PdfSettings) -> Command {
+    let mut command = Command::new(&settings.exe);
+    command.args(["pdf-worker", "--memory-mb", &settings.memory_mb.to_string()]);
+    let bytes = memory_bytes(settings.memory_mb);
+    // SAFETY: the closure runs in the child between fork and exec and
+    // calls only setrlimit, which is async-signal-safe.
+    unsafe {
+        command.pre_exec(move || {
+            limit_memory(bytes);
+            Ok(())
+        });
+    }
+    command
+}
+
 impl Worker {
     fn spawn(settings: &PdfSettings) -> Result<Worker, PdfFailure> {
-        let mut child = Command::new(&settings.exe)
-            .args(["pdf-worker", "--memory-mb", &settings.memory_mb.to_string()])
+        let mut child = command(settings)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -265,7 +282,9 @@ fn signal_or_code(s: std::process::ExitStatus) -> String {
 /// The worker side: limits itself, then answers requests until its input
 /// closes. Runs as `formsift pdf-worker`.
 pub fn serve(memory_mb: u64) -> std::io::Result<()> {
-    limit_memory(memory_mb);
+    // Already set before this program started, when formsift started it;
+    // set again for a worker started by hand.
+    limit_memory(memory_bytes(memory_mb));
     // SAFETY: prctl with PR_SET_PDEATHSIG only sets a flag of this process:
     // the worker dies with formsift, whatever happens to formsift.
     unsafe {
@@ -300,10 +319,16 @@ pub fn serve(memory_mb: u64) -> std::io::Result<()> {
     }
 }
 
-/// Caps the address space, so a PDF that wants gigabytes makes the
-/// allocation fail instead of the machine swap.
-fn limit_memory(mb: u64) {
-    let bytes = mb.saturating_mul(1024 * 1024) as libc::rlim_t;
+fn memory_bytes(mb: u64) -> libc::rlim_t {
+    mb.saturating_mul(1024 * 1024) as libc::rlim_t
+}
+
+/// Caps the memory a worker maps (`RLIMIT_DATA`: heap and private
+/// mappings), so a PDF that wants gigabytes makes the allocation fail
+/// instead of the machine swap. Set before the worker program starts: the
+/// allocator reserves a gigabyte at its first allocation, and a limit set
+/// after that reservation would not bound what is allocated inside it.
+fn limit_memory(bytes: libc::rlim_t) {
     let limit = libc::rlimit {
         rlim_cur: bytes,
         rlim_max: bytes,

@@ -1,0 +1,258 @@
+//! Glyphs whose font gives no Unicode (no `ToUnicode` map, no glyph names
+//! the interpreter knows): the characters are found the way pdftotext
+//! finds them, or the glyph is counted as undecoded, for a warning.
+//!
+//! 1. An embedded TrueType or OpenType program has its own `cmap` table,
+//!    which maps characters to glyphs: read backwards, it names the
+//!    character of each glyph (a CID font shown with `Identity-H` and no
+//!    `ToUnicode` is the common case).
+//! 2. A one-byte code of a font that is not a symbol font is taken as
+//!    Latin-1, which the standard encodings agree with for letters and
+//!    digits (and which Type 3 fonts' own glyph names, `a45`, follow).
+//! 3. Otherwise the glyph's character is unknown: a symbol font's glyph
+//!    (a Wingdings box drawn without a map) becomes U+FFFD, which reads as
+//!    a mark of unknown state, never as a checked or unchecked one; any
+//!    other is left out, and counted.
+
+use std::collections::{BTreeMap, HashMap};
+
+use hayro_interpret::font::Glyph;
+use skrifa::MetadataProvider;
+
+/// A composite (CID) font without a `ToUnicode` map: its codes are
+/// character ids of a character collection, never Latin-1.
+#[derive(Debug, Clone)]
+pub struct CidFont {
+    /// Its `/BaseFont`, without a subset's `ABCDEF+` prefix.
+    pub name: String,
+    /// Its collection's first 95 ids are ASCII (Adobe-Japan1, -GB1, -CNS1
+    /// and -Korea1 all begin so), when its codes are the ids
+    /// (`Identity-H`/`-V`).
+    pub ascii_ids: bool,
+}
+
+impl CidFont {
+    /// The CID fonts of the document's pages that carry no `ToUnicode`.
+    pub fn of(pdf: &hayro_syntax::Pdf) -> Vec<CidFont> {
+        use hayro_syntax::object::{Array, Dict, Name};
+        let mut out: Vec<CidFont> = Vec::new();
+        for page in pdf.pages().iter() {
+            let fonts = &page.resources().fonts;
+            for key in fonts.keys() {
+                let Some(font) = fonts.get::<Dict<'_>>(key) else {
+                    continue;
+                };
+                let is_type0 = font
+                    .get::<Name<'_>>(b"Subtype")
+                    .is_some_and(|n| &*n == b"Type0");
+                if !is_type0 || font.contains_key(b"ToUnicode") {
+                    continue;
+                }
+                let name = font
+                    .get::<Name<'_>>(b"BaseFont")
+                    .map(|n| String::from_utf8_lossy(&n).into_owned())
+                    .unwrap_or_default();
+                let name = match name.split_once('+') {
+                    Some((tag, rest)) if tag.len() == 6 => rest.to_string(),
+                    _ => name,
+                };
+                let identity = font
+                    .get::<Name<'_>>(b"Encoding")
+                    .is_some_and(|n| n.starts_with(b"Identity"));
+                let ordering = font
+                    .get::<Array<'_>>(b"DescendantFonts")
+                    .and_then(|d| d.iter::<Dict<'_>>().next())
+                    .and_then(|d| d.get::<Dict<'_>>(b"CIDSystemInfo"))
+                    .and_then(|i| i.get::<hayro_syntax::object::String<'_>>(b"Ordering"))
+                    .map(|o| o.as_bytes().to_vec());
+                let ascii = matches!(
+                    ordering.as_deref(),
+                    Some(b"Japan1" | b"GB1" | b"CNS1" | b"Korea1")
+                );
+                if !out.iter().any(|f| f.name == name) {
+                    out.push(CidFont {
+                        name,
+                        ascii_ids: identity && ascii,
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+/// What is known of each font program met so far.
+#[derive(Default)]
+pub struct Fallback {
+    /// The document's CID fonts without `ToUnicode` (see [`CidFont`]).
+    pub cid_fonts: Vec<CidFont>,
+    /// Glyph → character, by the program's cache key (`None`: the
+    /// program has no usable `cmap`).
+    programs: HashMap<u128, Option<HashMap<u32, char>>>,
+    /// Glyphs that could not be decoded, by font name.
+    pub undecoded: BTreeMap<String, usize>,
+}
+
+impl Fallback {
+    /// The text of a glyph that has no Unicode of its own, if any way
+    /// finds it.
+    pub fn decode(&mut self, glyph: &Glyph<'_>) -> Option<String> {
+        let Glyph::Outline(g) = glyph else {
+            // A Type 3 font's glyph names are its own (`a45`, `g3`): the
+            // code, as pdftotext reads it.
+            return latin1(glyph.char_code()).or_else(|| self.unknown("a Type 3 font", false));
+        };
+        let data = g.font_data();
+        if let Some(font) = &data {
+            let map = self
+                .programs
+                .entry(font.cache_key)
+                .or_insert_with(|| reverse_cmap(font.data.as_ref().as_ref()));
+            if let Some(c) = map.as_ref().and_then(|m| m.get(&g.glyph_id().to_u32())) {
+                return Some(c.to_string());
+            }
+        }
+        let name = data.as_ref().and_then(|f| f.postscript_name.clone());
+        let code = g.char_code();
+        // A CID font's code is a character id: ASCII for the first 95 ids of
+        // the CJK collections, else unknown (Latin-1 would be wrong text).
+        let cid = match &name {
+            Some(n) => self
+                .cid_fonts
+                .iter()
+                .find(|f| f.name.starts_with(n.as_str()) || n.starts_with(f.name.as_str())),
+            None => self.cid_fonts.first(),
+        };
+        let name = name.unwrap_or_else(|| "an unnamed font".into());
+        if let Some(font) = cid {
+            let ascii = (1..=95).contains(&code) && font.ascii_ids;
+            return match ascii.then(|| char::from_u32(0x1f + code)).flatten() {
+                Some(c) => Some(c.to_string()),
+                None => self.unknown(&name, false),
+            };
+        }
+        let symbolic = is_symbol_font(&name);
+        match latin1(code) {
+            Some(c) if !symbolic => Some(c),
+            _ => self.unknown(&name, symbolic),
+        }
+    }
+
+    fn unknown(&mut self, font: &str, symbolic: bool) -> Option<String> {
+        *self.undecoded.entry(font.to_string()).or_default() += 1;
+        symbolic.then(|| '\u{FFFD}'.to_string())
+    }
+
+    /// The warning for the glyphs left undecoded, if any.
+    pub fn warning(&self) -> Option<String> {
+        if self.undecoded.is_empty() {
+            return None;
+        }
+        let fonts: Vec<String> = self
+            .undecoded
+            .iter()
+            .take(5)
+            .map(|(font, n)| format!("{n} of {font}"))
+            .collect();
+        let total: usize = self.undecoded.values().sum();
+        Some(format!(
+            "{total} characters could not be decoded (their font gives no Unicode): {}{}",
+            fonts.join(", "),
+            if self.undecoded.len() > 5 {
+                ", …"
+            } else {
+                ""
+            }
+        ))
+    }
+}
+
+/// A one-byte code read as Latin-1, if it is a printable character there.
+fn latin1(code: u32) -> Option<String> {
+    let printable = (0x21..0x7f).contains(&code) || (0xa1..=0xff).contains(&code);
+    printable
+        .then(|| char::from_u32(code).map(String::from))
+        .flatten()
+}
+
+/// A symbol font by its name: its codes are pictures, not letters.
+fn is_symbol_font(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    ["wingding", "webding", "symbol", "dingbat", "marlett"]
+        .iter()
+        .any(|s| name.contains(s))
+}
+
+/// The character of each glyph of a TrueType, OpenType or CFF program:
+/// from its `cmap` (the first character that maps to a glyph wins), else
+/// from the glyph's name in its `post` or CFF table (Adobe Glyph List
+/// names, and `uniXXXX` / `uXXXX[XX]`).
+fn reverse_cmap(data: &[u8]) -> Option<HashMap<u32, char>> {
+    let font = skrifa::FontRef::new(data).ok()?;
+    let mut map = HashMap::new();
+    for (code, gid) in font.charmap().mappings() {
+        let Some(c) = char::from_u32(code) else {
+            continue;
+        };
+        // A symbol cmap (3,0) puts its glyphs at U+F0xx: not a character.
+        if ('\u{E000}'..='\u{F8FF}').contains(&c) || c.is_control() {
+            continue;
+        }
+        map.entry(gid.to_u32()).or_insert(c);
+    }
+    let names = font.glyph_names();
+    if names.source() != skrifa::GlyphNameSource::Synthesized {
+        for (gid, name) in names.iter() {
+            if let Some(c) = named_char(name.as_str()) {
+                map.entry(gid.to_u32()).or_insert(c);
+            }
+        }
+    }
+    (!map.is_empty()).then_some(map)
+}
+
+/// The character a glyph name stands for, by the Adobe Glyph List.
+fn named_char(name: &str) -> Option<char> {
+    static NAMES: std::sync::OnceLock<HashMap<&'static str, char>> = std::sync::OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        glyph_names::GLYPH_NAME_PAIRS
+            .iter()
+            .map(|&(c, name)| (name, c))
+            .collect()
+    });
+    // "a.sc", "f_i" ligature parts: the name before the first period.
+    let base = name.split('.').next().unwrap_or(name);
+    if let Some(&c) = names.get(base) {
+        return Some(c);
+    }
+    let hex = base
+        .strip_prefix("uni")
+        .filter(|h| h.len() == 4)
+        .or_else(|| {
+            base.strip_prefix('u')
+                .filter(|h| (4..=6).contains(&h.len()))
+        })?;
+    u32::from_str_radix(hex, 16)
+        .ok()
+        .and_then(char::from_u32)
+        .filter(|c| !c.is_control())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glyph_names_name_their_characters() {
+        assert_eq!(named_char("a"), Some('a'));
+        assert_eq!(named_char("percent"), Some('%'));
+        assert_eq!(named_char("eacute"), Some('é'));
+        assert_eq!(named_char("a.sc"), Some('a'));
+        assert_eq!(named_char("uni00E7"), Some('ç'));
+        assert_eq!(named_char("u1F574"), Some('🕴'));
+        assert_eq!(named_char("uni0007"), None);
+        assert_eq!(named_char("glyph42"), None);
+        assert!(is_symbol_font("ABCDEF+Wingdings-Regular"));
+        assert!(!is_symbol_font("Calibri"));
+    }
+}
