@@ -7,8 +7,11 @@
 //!    character of each glyph (a CID font shown with `Identity-H` and no
 //!    `ToUnicode` is the common case).
 //! 2. A one-byte code of a font that is not a symbol font is taken as
-//!    Latin-1, which the standard encodings agree with for letters and
+//!    Windows-1252, which the standard encodings agree with for letters and
 //!    digits (and which Type 3 fonts' own glyph names, `a45`, follow).
+//!    A CID font's code is a character id: Adobe's map of its collection
+//!    (`Adobe-Japan1-UCS2`, …) names the character; Latin-1 would be wrong
+//!    text.
 //! 3. Otherwise the glyph's character is unknown: a symbol font's glyph
 //!    (a Wingdings box drawn without a map) becomes U+FFFD, which reads as
 //!    a mark of unknown state, never as a checked or unchecked one; any
@@ -17,6 +20,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use hayro_interpret::font::Glyph;
+use hayro_interpret::hayro_cmap::{self, BfString, CMap, CMapName};
 use skrifa::MetadataProvider;
 
 /// A composite (CID) font without a `ToUnicode` map: its codes are
@@ -25,10 +29,10 @@ use skrifa::MetadataProvider;
 pub struct CidFont {
     /// Its `/BaseFont`, without a subset's `ABCDEF+` prefix.
     pub name: String,
-    /// Its collection's first 95 ids are ASCII (Adobe-Japan1, -GB1, -CNS1
-    /// and -Korea1 all begin so), when its codes are the ids
+    /// Adobe's map of its character collection's ids to Unicode
+    /// (`Adobe-Japan1-UCS2`, …), when its codes are the ids
     /// (`Identity-H`/`-V`).
-    pub ascii_ids: bool,
+    pub ucs2: Option<CMapName<'static>>,
 }
 
 impl CidFont {
@@ -65,14 +69,17 @@ impl CidFont {
                     .and_then(|d| d.get::<Dict<'_>>(b"CIDSystemInfo"))
                     .and_then(|i| i.get::<hayro_syntax::object::String<'_>>(b"Ordering"))
                     .map(|o| o.as_bytes().to_vec());
-                let ascii = matches!(
-                    ordering.as_deref(),
-                    Some(b"Japan1" | b"GB1" | b"CNS1" | b"Korea1")
-                );
+                let ucs2 = match ordering.as_deref() {
+                    Some(b"Japan1") => Some(CMapName::AdobeJapan1Ucs2),
+                    Some(b"GB1") => Some(CMapName::AdobeGb1Ucs2),
+                    Some(b"CNS1") => Some(CMapName::AdobeCns1Ucs2),
+                    Some(b"Korea1") => Some(CMapName::AdobeKorea1Ucs2),
+                    _ => None,
+                };
                 if !out.iter().any(|f| f.name == name) {
                     out.push(CidFont {
                         name,
-                        ascii_ids: identity && ascii,
+                        ucs2: ucs2.filter(|_| identity),
                     });
                 }
             }
@@ -86,6 +93,8 @@ impl CidFont {
 pub struct Fallback {
     /// The document's CID fonts without `ToUnicode` (see [`CidFont`]).
     pub cid_fonts: Vec<CidFont>,
+    /// Adobe's id-to-Unicode maps, parsed when first needed.
+    ucs2: Vec<(CMapName<'static>, Option<CMap>)>,
     /// Glyph → character, by the program's cache key (`None`: the
     /// program has no usable `cmap`).
     programs: HashMap<u128, Option<HashMap<u32, char>>>,
@@ -115,7 +124,8 @@ impl Fallback {
         let name = data.as_ref().and_then(|f| f.postscript_name.clone());
         let code = g.char_code();
         // A CID font's code is a character id: ASCII for the first 95 ids of
-        // the CJK collections, else unknown (Latin-1 would be wrong text).
+        // Adobe's map of its collection, else unknown (Latin-1 would be
+        // wrong text).
         let cid = match &name {
             Some(n) => self
                 .cid_fonts
@@ -124,18 +134,33 @@ impl Fallback {
             None => self.cid_fonts.first(),
         };
         let name = name.unwrap_or_else(|| "an unnamed font".into());
-        if let Some(font) = cid {
-            let ascii = (1..=95).contains(&code) && font.ascii_ids;
-            return match ascii.then(|| char::from_u32(0x1f + code)).flatten() {
-                Some(c) => Some(c.to_string()),
-                None => self.unknown(&name, false),
-            };
+        if let Some(ucs2) = cid.map(|f| f.ucs2) {
+            let text = ucs2.and_then(|m| self.cid_to_unicode(m, code));
+            return text.or_else(|| self.unknown(&name, false));
         }
         let symbolic = is_symbol_font(&name);
         match latin1(code) {
             Some(c) if !symbolic => Some(c),
             _ => self.unknown(&name, symbolic),
         }
+    }
+
+    /// The text of a character id by Adobe's map of its collection.
+    fn cid_to_unicode(&mut self, map: CMapName<'static>, cid: u32) -> Option<String> {
+        let at = match self.ucs2.iter().position(|(n, _)| *n == map) {
+            Some(i) => i,
+            None => {
+                let parsed = hayro_cmap::load_embedded(map)
+                    .and_then(|data| CMap::parse(data, hayro_cmap::load_embedded));
+                self.ucs2.push((map, parsed));
+                self.ucs2.len() - 1
+            }
+        };
+        let text = match self.ucs2[at].1.as_ref()?.lookup_bf_string(cid)? {
+            BfString::Char(c) => c.to_string(),
+            BfString::String(s) => s,
+        };
+        (!text.chars().any(char::is_control)).then_some(text)
     }
 
     fn unknown(&mut self, font: &str, symbolic: bool) -> Option<String> {
@@ -156,7 +181,8 @@ impl Fallback {
             .collect();
         let total: usize = self.undecoded.values().sum();
         Some(format!(
-            "{total} characters could not be decoded (their font gives no Unicode): {}{}",
+            "{total} {} could not be decoded (their font gives no Unicode): {}{}",
+            if total == 1 { "character" } else { "characters" },
             fonts.join(", "),
             if self.undecoded.len() > 5 {
                 ", …"
@@ -167,12 +193,14 @@ impl Fallback {
     }
 }
 
-/// A one-byte code read as Latin-1, if it is a printable character there.
+/// A one-byte code read as Windows-1252 (Latin-1, with the printable
+/// characters Windows puts at 0x80–0x9F), if it is a printable character.
 fn latin1(code: u32) -> Option<String> {
-    let printable = (0x21..0x7f).contains(&code) || (0xa1..=0xff).contains(&code);
-    printable
-        .then(|| char::from_u32(code).map(String::from))
-        .flatten()
+    let byte = u8::try_from(code).ok().filter(|&b| b > 0x20 && b != 0x7f && b != 0xa0)?;
+    let bytes = [byte];
+    let (text, _, bad) = encoding_rs::WINDOWS_1252.decode(&bytes);
+    let c = text.chars().next()?;
+    (!bad && !c.is_control()).then(|| c.to_string())
 }
 
 /// A symbol font by its name: its codes are pictures, not letters.
