@@ -3,7 +3,7 @@
 
 For every PDF in DIR, runs `formsift text` and `pdftotext` (one file at a
 time, one after the other) and counts the characters each prints, white
-space and format controls (Unicode category Cf) left out.
+space and control and format characters (Unicode Cc, Cf) left out.
 A file pdftotext reads (more than 50 characters) is *lost* when formsift
 gives less than half of pdftotext's count. Prints the files lost, the median
 ratio formsift/pdftotext over the files pdftotext reads, formsift's error
@@ -29,11 +29,11 @@ from pathlib import Path
 
 
 def chars(data: bytes) -> int:
-    """Characters that are text: not white space, not format controls
-    (pdftotext writes bidi embeddings, U+202B..., around right-to-left
-    runs)."""
+    """Characters that are text: not white space, not control or format
+    characters (pdftotext writes bidi embeddings, U+202B..., around
+    right-to-left runs, and the raw codes of glyphs it cannot decode)."""
     text = data.decode("utf-8", "replace")
-    return sum(1 for c in text if not c.isspace() and unicodedata.category(c) != "Cf")
+    return sum(1 for c in text if not c.isspace() and unicodedata.category(c) not in ("Cc", "Cf"))
 
 
 def run(cmd, timeout):

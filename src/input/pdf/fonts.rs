@@ -33,6 +33,8 @@ pub struct CidFont {
     /// (`Adobe-Japan1-UCS2`, …), when its codes are the ids
     /// (`Identity-H`/`-V`).
     pub ucs2: Option<CMapName<'static>>,
+    /// Its program is in the file (`FontFile2`, `FontFile3`).
+    pub embedded: bool,
 }
 
 impl CidFont {
@@ -63,9 +65,19 @@ impl CidFont {
                 let identity = font
                     .get::<Name<'_>>(b"Encoding")
                     .is_some_and(|n| n.starts_with(b"Identity"));
-                let ordering = font
+                let descendant = font
                     .get::<Array<'_>>(b"DescendantFonts")
-                    .and_then(|d| d.iter::<Dict<'_>>().next())
+                    .and_then(|d| d.iter::<Dict<'_>>().next());
+                let embedded = descendant
+                    .as_ref()
+                    .and_then(|d| d.get::<Dict<'_>>(b"FontDescriptor"))
+                    .is_some_and(|d| {
+                        [&b"FontFile"[..], b"FontFile2", b"FontFile3"]
+                            .iter()
+                            .any(|k| d.contains_key(k))
+                    });
+                let ordering = descendant
+                    .as_ref()
                     .and_then(|d| d.get::<Dict<'_>>(b"CIDSystemInfo"))
                     .and_then(|i| i.get::<hayro_syntax::object::String<'_>>(b"Ordering"))
                     .map(|o| o.as_bytes().to_vec());
@@ -80,6 +92,7 @@ impl CidFont {
                     out.push(CidFont {
                         name,
                         ucs2: ucs2.filter(|_| identity),
+                        embedded,
                     });
                 }
             }
@@ -123,15 +136,16 @@ impl Fallback {
         }
         let name = data.as_ref().and_then(|f| f.postscript_name.clone());
         let code = g.char_code();
-        // A CID font's code is a character id: ASCII for the first 95 ids of
-        // Adobe's map of its collection, else unknown (Latin-1 would be
-        // wrong text).
+        // A CID font's code is a character id: its text is by Adobe's map
+        // of its collection, else unknown (Latin-1 would be wrong text). A
+        // glyph with no program data to name its font is of a font not
+        // embedded, if the document has such a CID font.
         let cid = match &name {
             Some(n) => self
                 .cid_fonts
                 .iter()
                 .find(|f| f.name.starts_with(n.as_str()) || n.starts_with(f.name.as_str())),
-            None => self.cid_fonts.first(),
+            None => self.cid_fonts.iter().find(|f| !f.embedded),
         };
         let name = name.unwrap_or_else(|| "an unnamed font".into());
         if let Some(ucs2) = cid.map(|f| f.ucs2) {
@@ -182,7 +196,11 @@ impl Fallback {
         let total: usize = self.undecoded.values().sum();
         Some(format!(
             "{total} {} could not be decoded (their font gives no Unicode): {}{}",
-            if total == 1 { "character" } else { "characters" },
+            if total == 1 {
+                "character"
+            } else {
+                "characters"
+            },
             fonts.join(", "),
             if self.undecoded.len() > 5 {
                 ", …"
@@ -196,7 +214,9 @@ impl Fallback {
 /// A one-byte code read as Windows-1252 (Latin-1, with the printable
 /// characters Windows puts at 0x80–0x9F), if it is a printable character.
 fn latin1(code: u32) -> Option<String> {
-    let byte = u8::try_from(code).ok().filter(|&b| b > 0x20 && b != 0x7f && b != 0xa0)?;
+    let byte = u8::try_from(code)
+        .ok()
+        .filter(|&b| b > 0x20 && b != 0x7f && b != 0xa0)?;
     let bytes = [byte];
     let (text, _, bad) = encoding_rs::WINDOWS_1252.decode(&bytes);
     let c = text.chars().next()?;
