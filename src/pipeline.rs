@@ -40,33 +40,32 @@ pub fn process(t: &Template, source: &Source) -> Vec<Record> {
 /// [`process`] with options.
 pub fn process_with(t: &Template, source: &Source, opts: &Options) -> Vec<Record> {
     let name = source.name();
-    match catch_unwind(AssertUnwindSafe(|| process_inner(t, source, &name, opts))) {
-        Ok(records) => records,
-        Err(panic) => {
-            let what = crate::error::panic_message(&*panic);
-            vec![Record::failed(
-                &name,
-                &t.name,
-                "internal_error",
-                format!("{name}: formsift failed on this file ({what}); please report it"),
-            )]
-        }
-    }
+    let read = || match bytes_of(source, &name, opts) {
+        Ok(bytes) => process_bytes_with(t, &name, &bytes, opts),
+        Err(f) => vec![Record::from_failure(&name, &t.name, f)],
+    };
+    catch_unwind(AssertUnwindSafe(read)).unwrap_or_else(|panic| {
+        vec![Record::from_failure(
+            &name,
+            &t.name,
+            internal_error(&name, &*panic),
+        )]
+    })
 }
 
-fn process_inner(t: &Template, source: &Source, name: &str, opts: &Options) -> Vec<Record> {
-    let bytes = match source.read(opts.max_bytes) {
-        Ok(b) => b,
-        Err(e) => {
-            return vec![Record::failed(
-                name,
-                &t.name,
-                read_error_code(&e),
-                format!("{name}: cannot read: {}", describe(&e)),
-            )]
-        }
-    };
-    process_bytes_with(t, name, &bytes, opts)
+/// The bytes of a source, or the failure of its record.
+fn bytes_of(source: &Source, name: &str, opts: &Options) -> Result<Vec<u8>, Failure> {
+    source.read(opts.max_bytes).map_err(|e| {
+        let message = format!("{name}: cannot read: {}", describe(&e));
+        Failure::new(read_error_code(&e), message)
+    })
+}
+
+/// A panic inside formsift while it read one document.
+fn internal_error(name: &str, panic: &(dyn std::any::Any + Send)) -> Failure {
+    let what = crate::error::panic_message(panic);
+    let message = format!("{name}: formsift failed on this file ({what}); please report it");
+    Failure::new("internal_error", message)
 }
 
 fn read_error_code(e: &std::io::Error) -> &'static str {
@@ -92,36 +91,11 @@ fn describe(e: &std::io::Error) -> String {
 /// failure its error record would carry.
 pub fn read_text(source: &Source, opts: &Options) -> Result<String, Failure> {
     let name = source.name();
-    let inner = || {
-        let bytes = source.read(opts.max_bytes).map_err(|e| {
-            let message = format!("{name}: cannot read: {}", describe(&e));
-            failure(read_error_code(&e), message)
-        })?;
-        if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-            return Err(failure("empty", format!("{name}: the file is empty")));
-        }
-        read(&name, &bytes, pdf::is_pdf(&bytes), opts)
-            .map(|(decoded, _)| decoded.text)
-            .map_err(|f| Failure {
-                message: format!("{name}: {}", f.message),
-                ..f
-            })
+    let read = || {
+        let bytes = bytes_of(source, &name, opts)?;
+        read_named(&name, &bytes, opts).map(|(decoded, _, _)| decoded.text)
     };
-    catch_unwind(AssertUnwindSafe(inner)).unwrap_or_else(|panic| {
-        let what = crate::error::panic_message(&*panic);
-        Err(failure(
-            "internal_error",
-            format!("{name}: formsift failed on this file ({what}); please report it"),
-        ))
-    })
-}
-
-fn failure(code: &str, message: String) -> Failure {
-    Failure {
-        code: code.to_string(),
-        message,
-        detail: None,
-    }
+    catch_unwind(AssertUnwindSafe(read)).unwrap_or_else(|panic| Err(internal_error(&name, &*panic)))
 }
 
 /// Reads the bytes of one document named `name` into records.
@@ -135,6 +109,26 @@ pub fn process_bytes(t: &Template, name: &str, bytes: &[u8]) -> Vec<Record> {
 /// What a structured original gives besides its text: the line view (the
 /// place of each line) and the reader's warnings.
 type Structure = Option<(LineView, Vec<(&'static str, String)>)>;
+
+/// [`read`], after the check for an empty file, with the file's name in
+/// the failure's message; and whether the document is a PDF.
+fn read_named(
+    name: &str,
+    bytes: &[u8],
+    opts: &Options,
+) -> Result<(Decoded, Structure, bool), Failure> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Failure::new("empty", format!("{name}: the file is empty")));
+    }
+    let is_pdf = pdf::is_pdf(bytes);
+    match read(name, bytes, is_pdf, opts) {
+        Ok((decoded, structure)) => Ok((decoded, structure, is_pdf)),
+        Err(f) => Err(Failure {
+            message: format!("{name}: {}", f.message),
+            ..f
+        }),
+    }
+}
 
 /// A document's text for recognition, by kind: PDF (in a worker), a Word
 /// or LibreOffice original (through the layout model), or text. An error
@@ -158,29 +152,25 @@ fn read(
                 }
                 Ok(through_model(doc, "PDF"))
             }
-            Err(f) => Err(Failure {
-                code: f.code,
-                message: f.message,
-                detail: f.detail,
-            }),
+            Err(f) => Err(f),
         };
     }
     if pdf::named_pdf(name) {
-        return Err(failure("pdf_invalid", "not a PDF (no %PDF header)".into()));
+        return Err(Failure::new("pdf_invalid", "not a PDF (no %PDF header)"));
     }
     if office::claims(bytes, name) {
         match office::read(bytes, name) {
             Ok(doc) => {
                 let read = through_model(doc, "document");
                 if read.0.text.trim().is_empty() {
-                    return Err(failure("empty", "the document has no text".into()));
+                    return Err(Failure::new("empty", "the document has no text"));
                 }
                 return Ok(read);
             }
             // A zip that is no office document, named like a text file, is
             // read as text (and refused as such).
             Err(f) if office::named(name).is_none() && f.code.ends_with("_invalid") => {}
-            Err(f) => return Err(failure(f.code, f.message)),
+            Err(f) => return Err(Failure::new(f.code, f.message)),
         }
     }
     match decode(bytes) {
@@ -192,7 +182,7 @@ fn read(
             Ok(read)
         }
         Ok(d) => Ok((d, None)),
-        Err(e) => Err(failure(e.code, e.message)),
+        Err(e) => Err(Failure::new(e.code, e.message)),
     }
 }
 
@@ -211,29 +201,18 @@ fn through_model(doc: Document, encoding: &'static str) -> (Decoded, Structure) 
 /// [`process_bytes`] with options: a PDF is parsed in a worker process.
 pub fn process_bytes_with(t: &Template, name: &str, bytes: &[u8], opts: &Options) -> Vec<Record> {
     let failed = |code: &str, message: String| vec![Record::failed(name, &t.name, code, message)];
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return failed("empty", format!("{name}: the file is empty"));
-    }
-    let is_pdf = pdf::is_pdf(bytes);
-    let (decoded, view) = match read(name, bytes, is_pdf, opts) {
+    let (decoded, view, is_pdf) = match read_named(name, bytes, opts) {
         Ok(read) => read,
-        Err(f) => {
-            let mut record =
-                Record::failed(name, &t.name, &f.code, format!("{name}: {}", f.message));
-            if let Some(e) = &mut record.error {
-                e.detail = f.detail;
-            }
-            return vec![record];
-        }
+        Err(f) => return vec![Record::from_failure(name, &t.name, f)],
     };
-    let lines = split_lines(&decoded.text);
-    let forms = extract::extract(t, &lines);
     if is_pdf && decoded.text.chars().all(char::is_whitespace) {
         return failed(
             "no_text_layer",
             format!("{name}: the PDF has no text layer (a scan, or text drawn as pictures)"),
         );
     }
+    let lines = split_lines(&decoded.text);
+    let forms = extract::extract(t, &lines);
     if forms.iter().all(|f| !f.titled && f.labels_found == 0) {
         return failed(
             "not_a_form",

@@ -95,15 +95,31 @@ impl Serialize for Provenance {
 }
 
 /// Why a document gave no form at all.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Failure {
     pub code: String,
     /// What is wrong with the file, in a user's words.
     pub message: String,
     /// The reader's own words for it, where they add something (for a
     /// bug report); left out of records when there are none.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+}
+
+impl Failure {
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        Failure {
+            code: code.to_string(),
+            message: message.into(),
+            detail: None,
+        }
+    }
+
+    /// With the reader's own words besides the user's.
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
 }
 
 /// One form read from one document, or a document that could not be read.
@@ -138,6 +154,11 @@ pub struct Record {
 impl Record {
     /// The record of a document that could not be read.
     pub fn failed(source: &str, template: &str, code: &str, message: String) -> Record {
+        Record::from_failure(source, template, Failure::new(code, message))
+    }
+
+    /// The record of a document that could not be read, for this failure.
+    pub fn from_failure(source: &str, template: &str, failure: Failure) -> Record {
         Record {
             source: source.to_string(),
             form_index: None,
@@ -148,11 +169,7 @@ impl Record {
             issues: Vec::new(),
             unplaced: Vec::new(),
             provenance: None,
-            error: Some(Failure {
-                code: code.to_string(),
-                message,
-                detail: None,
-            }),
+            error: Some(failure),
             options_seen: Default::default(),
         }
     }

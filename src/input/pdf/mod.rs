@@ -20,32 +20,8 @@ use hayro_interpret::{
 use hayro_syntax::object::{Dict, ObjectIdentifier};
 use hayro_syntax::{DecryptionError, LoadPdfError, Pdf};
 
-/// Why a PDF gave no text.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct PdfFailure {
-    pub code: String,
-    /// What is wrong with the file, in a user's words.
-    pub message: String,
-    /// The parser's own words, for a bug report.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-}
-
-impl PdfFailure {
-    pub fn new(code: &str, message: impl Into<String>) -> Self {
-        PdfFailure {
-            code: code.to_string(),
-            message: message.into(),
-            detail: None,
-        }
-    }
-
-    /// With the parser's own words besides the user's.
-    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
-        self.detail = Some(detail.into());
-        self
-    }
-}
+/// Why a PDF gave no text: a record's failure, sent by the worker.
+pub use crate::record::Failure as PdfFailure;
 
 /// The text of a PDF as lines (cells separated by tabs, each page after
 /// the first starting with a form feed), and the box of each line on its
@@ -62,11 +38,7 @@ pub struct Text {
 }
 
 /// The codes of the warnings a PDF's reading can give.
-pub const WARNINGS: [&str; 3] = [
-    "pdf_font_unsupported",
-    "pdf_content_damaged",
-    "pdf_part_unreadable",
-];
+pub const WARNINGS: [&str; 2] = ["pdf_font_unsupported", "pdf_part_unreadable"];
 
 /// Boxes go from the worker in tenths of a point, as one string: `x,y,w,h`
 /// for each line, `;` between lines, nothing for a line without a box.
