@@ -170,10 +170,7 @@ impl Fallback {
                 self.ucs2.len() - 1
             }
         };
-        let text = match self.ucs2[at].1.as_ref()?.lookup_bf_string(cid)? {
-            BfString::Char(c) => c.to_string(),
-            BfString::String(s) => s,
-        };
+        let text = text_of(self.ucs2[at].1.as_ref()?.lookup_bf_string(cid)?);
         (!text.chars().any(char::is_control)).then_some(text)
     }
 
@@ -208,6 +205,14 @@ impl Fallback {
                 ""
             }
         ))
+    }
+}
+
+/// The text a map gives a code.
+pub fn text_of(unicode: BfString) -> String {
+    match unicode {
+        BfString::Char(c) => c.to_string(),
+        BfString::String(s) => s,
     }
 }
 

@@ -7,13 +7,12 @@
 //! label lands in the label's cell.
 
 use hayro_interpret::font::GlyphRun;
-use hayro_interpret::hayro_cmap::BfString;
 use hayro_interpret::kurbo::{Affine, BezPath, Point};
 use hayro_interpret::{
     BlendMode, ClipPath, Device, DrawMode, DrawProps, Image, ImageDrawProps, SoftMask,
 };
 
-use super::fonts::Fallback;
+use super::fonts::{self, Fallback};
 
 /// One glyph (or a string the font maps one code to) on a page.
 #[derive(Debug, Clone)]
@@ -153,11 +152,7 @@ impl<'a> Device<'a> for Collector {
                     None => size * 0.5,
                 },
             };
-            let text = match g.as_unicode() {
-                Some(BfString::Char(c)) => Some(c.to_string()),
-                Some(BfString::String(s)) => Some(s),
-                None => None,
-            };
+            let text = g.as_unicode().map(fonts::text_of);
             let Some(mut text) = text.or_else(|| self.fallback.decode(g)) else {
                 continue;
             };
