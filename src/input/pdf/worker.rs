@@ -305,10 +305,8 @@ pub fn serve(memory_mb: u64) -> std::io::Result<()> {
             Ok(Err(f)) => Answer::Err(f),
             Err(panic) => {
                 let what = crate::error::panic_message(&*panic);
-                Answer::Err(PdfFailure::new(
-                    "pdf_unreadable",
-                    format!("the PDF parser failed on this file: {what}"),
-                ))
+                let message = "formsift's PDF reader failed on this file (please report it)";
+                Answer::Err(PdfFailure::new("pdf_unreadable", message).with_detail(what))
             }
         };
         // One write for the whole answer, not one per KB of stdout's buffer.
