@@ -123,6 +123,9 @@ pub fn is_pdf(bytes: &[u8]) -> bool {
 /// content and its annotations, with the values of form fields placed where
 /// they are drawn. Runs in the worker process.
 pub fn text(bytes: &[u8]) -> Result<Text, PdfFailure> {
+    // Nothing here draws a glyph: a font whose text is all in its
+    // `ToUnicode` is read without decoding its program.
+    hayro_font::load_for_text_only(true);
     let text = text_of(bytes)?;
     if !text.text.trim().is_empty() {
         return Ok(text);
