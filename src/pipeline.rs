@@ -176,12 +176,14 @@ fn read(
     match decode(bytes) {
         // A text's lines are its model's line view: split directly unless
         // the model adds something (pages).
-        Ok(d) if exported::has_structure(&d.text) => {
-            let mut read = through_model(exported::document(&d.text), d.encoding);
-            read.0.warning = d.warning;
-            Ok(read)
-        }
-        Ok(d) => Ok((d, None)),
+        Ok(d) => match exported::structured(&d.text) {
+            Some(doc) => {
+                let mut read = through_model(doc, d.encoding);
+                read.0.warning = d.warning;
+                Ok(read)
+            }
+            None => Ok((d, None)),
+        },
         Err(e) => Err(Failure::new(e.code, e.message)),
     }
 }
@@ -211,7 +213,12 @@ pub fn process_bytes_with(t: &Template, name: &str, bytes: &[u8], opts: &Options
             format!("{name}: the PDF has no text layer (a scan, or text drawn as pictures)"),
         );
     }
-    let lines = split_lines(&decoded.text);
+    let mut lines = split_lines(&decoded.text);
+    if let Some(numbers) = view.as_ref().and_then(|(v, _)| v.source_lines()) {
+        for (line, no) in lines.iter_mut().zip(numbers) {
+            line.no = no;
+        }
+    }
     let forms = extract::extract(t, &lines);
     if forms.iter().all(|f| !f.titled && f.labels_found == 0) {
         return failed(

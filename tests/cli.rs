@@ -91,11 +91,12 @@ fn one_thread_and_four_give_the_same_bytes_in_sorted_order() {
     let mut sorted = sources.clone();
     sorted.sort();
     assert_eq!(sources, sorted, "records in sorted input order");
-    let read = [".txt", ".pdf", ".docx", ".docm", ".odt", ".doc"];
+    let read = [".txt", ".md", ".pdf", ".docx", ".docm", ".odt", ".doc"];
     assert!(
         sources.iter().all(|s| read.iter().any(|r| s.ends_with(r))),
-        "only text, PDF, Word and LibreOffice files are read from folders"
+        "only text, markdown, PDF, Word and LibreOffice files are read from folders"
     );
+    assert!(sources.contains(&"fixtures/exports/markitdown/table-legacy.md".to_string()));
     assert!(sources.contains(&"fixtures/docx/table-legacy.docx".to_string()));
     assert!(sources.contains(&"fixtures/seeds/000_e79935e713eb578e.txt".to_string()));
 }

@@ -50,6 +50,8 @@ pub struct Builder {
     /// The box of the paragraph or row being closed, where the source has
     /// one; a table's box holds its rows'.
     pub bbox: Option<Rect>,
+    /// The text export's line of the paragraph or row being closed.
+    pub line: Option<u32>,
 }
 
 impl Builder {
@@ -61,6 +63,7 @@ impl Builder {
             pending: Vec::new(),
             page: None,
             bbox: None,
+            line: None,
         }
     }
 
@@ -169,10 +172,11 @@ impl Builder {
         };
         match frame {
             Frame::Paragraph(p, boxes, page) => {
-                let (part, bbox) = (self.part(), self.bbox);
+                let (part, bbox, line) = (self.part(), self.bbox, self.line);
                 let blocks = self.container();
                 let mut b = block(Content::Paragraph(p), part, page);
                 b.bbox = bbox;
+                b.line = line;
                 blocks.push(b);
                 blocks.extend(boxes);
             }
@@ -180,12 +184,14 @@ impl Builder {
                 let part = self.part();
                 let mut b = block(Content::Table(Table::default()), part, page);
                 b.bbox = t.rows.iter().filter_map(|r| r.bbox).reduce(Rect::union);
+                b.line = t.rows.iter().find_map(|r| r.line);
                 b.content = Content::Table(t);
                 self.container().push(b);
             }
             Frame::Row(mut row, _) => match self.frames.last_mut() {
                 Some(Frame::Table(t, _)) => {
                     row.bbox = self.bbox;
+                    row.line = self.line;
                     t.rows.push(row)
                 }
                 // A row outside a table: its cells' text is kept.
@@ -300,6 +306,7 @@ fn block(content: Content, part: Part, page: Option<u32>) -> Block {
         part,
         page,
         bbox: None,
+        line: None,
     }
 }
 

@@ -50,6 +50,8 @@ pub struct Block {
     pub page: Option<u32>,
     /// Its box on the page, where the source has one.
     pub bbox: Option<Rect>,
+    /// The 1-based line of a text export it starts on.
+    pub line: Option<u32>,
 }
 
 /// A block's content.
@@ -266,6 +268,8 @@ pub struct Row {
     pub cells: Vec<Cell>,
     /// Its box on the page, where the source has one (a PDF line).
     pub bbox: Option<Rect>,
+    /// The 1-based line of a text export it starts on.
+    pub line: Option<u32>,
 }
 
 /// One cell: blocks (paragraphs, nested tables) and how far it spans.
@@ -300,6 +304,9 @@ pub struct Place {
     /// Shared by the lines of one block: a paragraph of a million line
     /// breaks holds its path once.
     pub path: std::sync::Arc<[Step]>,
+    /// The 1-based line of the text export the line comes from, where the
+    /// source is one: records give that line, not the view's.
+    pub line: Option<u32>,
 }
 
 /// One step of a [`Place`].
@@ -358,9 +365,24 @@ impl LineView {
         self.places.push(place);
     }
 
-    /// The place of 1-based line `no`.
+    /// The place of 1-based line `no`: a line of the text export where
+    /// the places know them (see [`LineView::source_lines`]), else a line
+    /// of the view.
     pub fn place(&self, no: usize) -> Option<&Place> {
+        if self.places.first().is_some_and(|p| p.line.is_some()) {
+            let no = u32::try_from(no).ok()?;
+            let i = self.places.partition_point(|p| p.line < Some(no));
+            return self.places.get(i).filter(|p| p.line == Some(no));
+        }
         no.checked_sub(1).and_then(|i| self.places.get(i))
+    }
+
+    /// The text export's line of each line of the view, where the reader
+    /// gave them: recognition numbers its lines by these, so records
+    /// point into the user's file.
+    pub fn source_lines(&self) -> Option<impl Iterator<Item = usize> + '_> {
+        self.places.first()?.line?;
+        Some(self.places.iter().map(|p| p.line.unwrap_or(0) as usize))
     }
 
     /// The place of 1-based line `no` as records write it (`at`).
@@ -406,6 +428,7 @@ fn write_blocks(blocks: &[Block], path: &[Step], view: &mut LineView) {
                     part: block.part,
                     page: block.page,
                     path: here.into(),
+                    line: block.line,
                 };
                 let places = &mut view.places;
                 p.render(&mut view.text, |out| {
@@ -455,6 +478,7 @@ fn write_table(t: &Table, block: &Block, path: &[Step], view: &mut LineView) {
                 part: block.part,
                 page: block.page,
                 path: row_path,
+                line: row.line.or(block.line),
             };
             view.end_line(place);
             continue;
@@ -498,6 +522,7 @@ mod tests {
             part,
             page: None,
             bbox: None,
+            line: None,
         }
     }
 
@@ -519,6 +544,7 @@ mod tests {
                 part: Part::Body,
                 page: None,
                 bbox: None,
+                line: None,
             }],
             ..Document::default()
         }

@@ -14,6 +14,7 @@
 
 use crate::document::build::{Builder, Open};
 use crate::document::{Document, Part, Rect};
+use crate::input::shapes;
 
 /// Form feed: a page ends.
 pub const PAGE_BREAK: char = '\u{c}';
@@ -21,7 +22,25 @@ pub const PAGE_BREAK: char = '\u{c}';
 /// True when reading `text` through the model adds to its lines (it has
 /// pages).
 pub fn has_structure(text: &str) -> bool {
-    memchr::memchr(PAGE_BREAK as u8, text.as_bytes()).is_some()
+    memchr::memchr(PAGE_BREAK as u8, text.as_bytes()).is_some() || shapes::may_have_shapes(text)
+}
+
+/// The layout model of a text, where it adds to the text's lines (pages,
+/// a converter's tables, wrapped paragraphs joined, markdown undone);
+/// `None` when its line view would be the text, line for line.
+pub fn structured(text: &str) -> Option<Document> {
+    if !has_structure(text) {
+        return None;
+    }
+    let doc = document(text);
+    if memchr::memchr(PAGE_BREAK as u8, text.as_bytes()).is_none() {
+        let view = doc.line_view();
+        let same = view.text.lines().eq(lines(text));
+        if same {
+            return None;
+        }
+    }
+    Some(doc)
 }
 
 /// The layout model of a text: see the module docs.
@@ -36,9 +55,22 @@ pub fn document_with(text: &str, boxes: &[Option<Rect>]) -> Document {
     let mut page = 1;
     b.page = Some(page);
     let mut in_table = false;
-    let mut lines = lines(text).enumerate().peekable();
-    while let Some((i, raw)) = lines.next() {
+    let all: Vec<&str> = lines(text).collect();
+    // The shapes of converters, in text exports (PDF text has its own).
+    let shaped = boxes.is_empty() && shapes::may_have_shapes(text);
+    let width = shaped.then(|| shapes::wrap_width(&all)).flatten();
+    let clean = |s: &str| -> String {
+        if shaped {
+            shapes::unmark(s).into_owned()
+        } else {
+            s.to_string()
+        }
+    };
+    let mut i = 0;
+    while i < all.len() {
+        let raw = all[i];
         b.bbox = boxes.get(i).copied().flatten();
+        b.line = u32::try_from(i + 1).ok();
         let mut line = raw;
         while let Some(rest) = line.strip_prefix(PAGE_BREAK) {
             if in_table {
@@ -50,8 +82,34 @@ pub fn document_with(text: &str, boxes: &[Option<Rect>]) -> Document {
             line = rest;
         }
         // A page break that ends the text starts no page.
-        if line.is_empty() && raw.len() > line.len() && lines.peek().is_none() {
+        if line.is_empty() && raw.len() > line.len() && i + 1 == all.len() {
             break;
+        }
+        if shaped && line.len() == raw.len() {
+            if let Some(found) = shapes::table_at(&all, i) {
+                if in_table {
+                    b.close(Open::Table);
+                    in_table = false;
+                }
+                b.open(Open::Table);
+                for (at, cells) in found.rows {
+                    b.line = u32::try_from(at + 1).ok();
+                    b.open(Open::Row);
+                    for cell in cells {
+                        b.open_cell(1);
+                        for p in cell.split('\n') {
+                            b.open(Open::Paragraph);
+                            b.text(&clean(p));
+                            b.close(Open::Paragraph);
+                        }
+                        b.close(Open::Cell);
+                    }
+                    b.close(Open::Row);
+                }
+                b.close(Open::Table);
+                i = found.next;
+                continue;
+            }
         }
         if line.contains('\t') {
             if !in_table {
@@ -60,7 +118,7 @@ pub fn document_with(text: &str, boxes: &[Option<Rect>]) -> Document {
             }
             b.open(Open::Row);
             for cell in line.split('\t') {
-                b.cell_text(1, cell);
+                b.cell_text(1, &clean(cell));
             }
             b.close(Open::Row);
         } else {
@@ -69,9 +127,19 @@ pub fn document_with(text: &str, boxes: &[Option<Rect>]) -> Document {
                 in_table = false;
             }
             b.open(Open::Paragraph);
-            b.text(line);
+            let mut text = clean(line);
+            // A paragraph wrapped at a fixed width is one line again.
+            if let Some(width) = width {
+                while i + 1 < all.len() && shapes::wrapped(&all[i], all[i + 1], width) {
+                    i += 1;
+                    text.push(' ');
+                    text.push_str(clean(all[i]).trim());
+                }
+            }
+            b.text(&text);
             b.close(Open::Paragraph);
         }
+        i += 1;
     }
     Document {
         blocks: b.finish(),

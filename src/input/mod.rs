@@ -6,6 +6,7 @@ pub mod fold;
 pub mod lines;
 pub mod office;
 pub mod pdf;
+pub mod shapes;
 pub mod text;
 
 use std::io::Read;
