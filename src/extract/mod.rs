@@ -3,6 +3,7 @@
 //! The output is raw text per field ([`RawForm`]); typing it is the job of
 //! [`crate::normalize`].
 
+mod cells;
 pub mod chat;
 pub mod marks;
 mod scan;
@@ -111,17 +112,31 @@ pub fn extract_traced(template: &Template, lines: &[Line]) -> Vec<RawForm> {
 }
 
 fn extract_with(template: &Template, lines: &[Line], trace: bool) -> Vec<RawForm> {
+    let reshaped = cells::rows_of_cells(template, lines);
+    let lines = reshaped.as_ref().map_or(lines, |r| &r.lines[..]);
     let found = Found::search(template, lines);
-    if found.titles.is_empty() {
-        return vec![scan::scan(template, lines, 0, &found, false, trace)];
+    let mut forms = if found.titles.is_empty() {
+        vec![scan::scan(template, lines, 0, &found, false, trace)]
+    } else {
+        let mut bounds = found.titles.clone();
+        bounds[0] = 0;
+        bounds.push(lines.len());
+        bounds
+            .windows(2)
+            .map(|w| scan::scan(template, &lines[w[0]..w[1]], w[0], &found, true, trace))
+            .collect()
+    };
+    if let Some(r) = &reshaped {
+        for f in &mut forms {
+            r.renumber(&mut f.unplaced);
+            r.renumber(&mut f.accounted);
+            if trace {
+                // Converter artifacts, like markdown's `**`: not the form's.
+                f.accounted.extend(r.repeats.iter().cloned());
+            }
+        }
     }
-    let mut bounds = found.titles.clone();
-    bounds[0] = 0;
-    bounds.push(lines.len());
-    bounds
-        .windows(2)
-        .map(|w| scan::scan(template, &lines[w[0]..w[1]], w[0], &found, true, trace))
-        .collect()
+    forms
 }
 
 /// What one pass of each search over the whole document finds: the labels

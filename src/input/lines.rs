@@ -46,6 +46,16 @@ impl<'a> Line<'a> {
         }
     }
 
+    /// A line of text already clean (made by recognition from others).
+    pub fn from_clean(no: usize, clean: Cow<'a, str>) -> Line<'a> {
+        Line {
+            no,
+            clean,
+            folded: std::cell::OnceCell::new(),
+            wraps: false,
+        }
+    }
+
     /// The clean line folded for matching labels and options. Folded when
     /// first asked for: what was found in a line seen before is kept (see
     /// [`crate::memo`]), so most lines are never folded.

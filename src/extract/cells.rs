@@ -1,0 +1,214 @@
+//! Tables that converters write a cell per line (LibreOffice's text
+//! export, docx2txt, docx2python): the labels of a row, one a line, then
+//! its values, one a line (an empty cell an empty line). The template's
+//! rows tell such a run of labels from labels that merely follow each
+//! other: they must all be able to stand in one row. Each run becomes the
+//! tab-separated pair of lines recognition reads for a table, the lines
+//! keeping the numbers of the file.
+//!
+//! docx2txt and docx2python also write a blank line after every paragraph
+//! and cell; such a text is read with one blank line fewer after each
+//! line of text, which gives the shape above (and the paragraphs of the
+//! inline layout back).
+
+use std::borrow::Cow;
+
+use super::{marks, Found};
+use crate::input::Line;
+use crate::template::Template;
+
+/// The lines of a text whose cells a converter wrote one a line, made into
+/// rows; `None` when it has none (most texts: nothing is copied).
+pub(crate) fn rows_of_cells<'a>(t: &Template, lines: &[Line<'a>]) -> Option<Reshaped<'a>> {
+    let mut repeats = Vec::new();
+    let undoubled = undouble(lines, &mut repeats);
+    let lines = undoubled.as_deref().unwrap_or(lines);
+    let found = Found::search(t, lines);
+    let lone: Vec<Option<usize>> = (0..lines.len()).map(|i| lone_label(lines, &found, i)).collect();
+    let mut out: Vec<Line<'a>> = Vec::new();
+    let mut joins = Vec::new();
+    let mut changed = false;
+    let mut i = 0;
+    while i < lines.len() {
+        if let Some((k, start)) = row_at(t, lines, &found, &lone, i) {
+            // Labels before the row stay lines of their own.
+            out.extend(lines[i..start].iter().cloned());
+            let labels = &lines[start..start + k];
+            let values = &lines[start + k..start + 2 * k];
+            out.push(joined(labels));
+            joins.push(labels.iter().map(|l| (l.no, l.clean.trim().to_string())).collect());
+            // A value that repeats its label is the label's merged cell.
+            let mut cells: Vec<Line<'a>> = values.to_vec();
+            for (c, l) in cells.iter_mut().zip(labels) {
+                if c.clean.trim() == l.clean.trim() {
+                    repeats.push((c.no, c.clean.trim().to_string()));
+                    *c = Line::from_clean(c.no, Cow::Borrowed(""));
+                }
+            }
+            out.push(joined(&cells));
+            joins.push(cells.iter().map(|l| (l.no, l.clean.trim().to_string())).collect());
+            changed = true;
+            i = start + 2 * k;
+            continue;
+        }
+        out.push(lines[i].clone());
+        i += 1;
+    }
+    if changed {
+        Some(Reshaped {
+            lines: out,
+            joins,
+            repeats,
+        })
+    } else {
+        undoubled.map(|lines| Reshaped {
+            lines,
+            joins: Vec::new(),
+            repeats,
+        })
+    }
+}
+
+/// Lines made into rows, and the cells each row was joined from.
+pub(crate) struct Reshaped<'a> {
+    pub lines: Vec<Line<'a>>,
+    /// For each joined line, its cells: `(line number, text)`.
+    joins: Vec<Vec<(usize, String)>>,
+    /// The copies of merged cells left out: `(line number, text)`.
+    pub repeats: Vec<(usize, String)>,
+}
+
+impl Reshaped<'_> {
+    /// Gives each piece of text taken from a joined line the number of
+    /// the line its cell came from (a piece of several cells is cut at
+    /// their tabs), so what a record says of a cell points at its line.
+    pub(crate) fn renumber(&self, pieces: &mut Vec<(usize, String)>) {
+        if self.joins.is_empty() {
+            return;
+        }
+        let mut out = Vec::with_capacity(pieces.len());
+        for (no, piece) in pieces.drain(..) {
+            let Some(cells) = self.joins.iter().find(|c| c[0].0 == no) else {
+                out.push((no, piece));
+                continue;
+            };
+            for part in piece.split('\t') {
+                let part = part.trim();
+                let from = cells
+                    .iter()
+                    .find(|(_, text)| text == part)
+                    .or_else(|| cells.iter().find(|(_, text)| !part.is_empty() && text.contains(part)))
+                    .map_or(no, |c| c.0);
+                if !part.is_empty() || !piece.contains('\t') {
+                    out.push((from, part.to_string()));
+                }
+            }
+        }
+        *pieces = out;
+    }
+}
+
+/// The cells' lines as one line of tab-separated cells, numbered as the
+/// first.
+fn joined<'a>(cells: &[Line<'a>]) -> Line<'a> {
+    let text: Vec<&str> = cells.iter().map(|l| l.clean.trim()).collect();
+    Line::from_clean(cells[0].no, Cow::Owned(text.join("\t")))
+}
+
+/// The one label of line `i` when the line is that label and nothing else.
+fn lone_label(lines: &[Line], found: &Found, i: usize) -> Option<usize> {
+    let [label] = found.labels(i) else {
+        return None;
+    };
+    let clean = &lines[i].clean;
+    let (start, _) = marks::content_start(clean);
+    (label.start == start && label.end == clean.trim_end().len() && !clean.contains('\t'))
+        .then_some(label.label)
+}
+
+/// A row of `k` labels starting at `start` (at or after `i`, within the run
+/// of lone labels that starts at `i`), followed by its `k` values and a
+/// blank line or the end.
+fn row_at(
+    t: &Template,
+    lines: &[Line],
+    found: &Found,
+    lone: &[Option<usize>],
+    i: usize,
+) -> Option<(usize, usize)> {
+    lone[i]?;
+    if i > 0 && lone[i - 1].is_some() {
+        return None; // not the start of a run
+    }
+    let run = lone[i..].iter().take_while(|l| l.is_some()).count();
+    if run < 2 {
+        return None;
+    }
+    // The longest row the run ends with.
+    for k in (2..=run).rev() {
+        let start = i + run - k;
+        let labels: Vec<usize> = lone[start..start + k].iter().map(|l| l.expect("in the run")).collect();
+        if !one_row(t, &labels) || (1..k).any(|a| labels[..a].contains(&labels[a])) {
+            continue;
+        }
+        let end = start + 2 * k;
+        if end > lines.len() || lines.get(end).is_some_and(|l| !l.is_blank()) {
+            continue;
+        }
+        // Values are text, not labels of their own; a cell merged with
+        // the label above it repeats the label (docx2python).
+        let values_free = (start + k..end).all(|v| {
+            found.labels(v).first().is_none_or(|l| l.start > marks::content_start(&lines[v].clean).0)
+                || lines[v].clean.trim() == lines[v - k].clean.trim()
+        });
+        if values_free && (start + k..end).any(|v| !lines[v].is_blank()) {
+            return Some((k, start));
+        }
+    }
+    None
+}
+
+/// Whether these labels can all stand in one row of the template.
+fn one_row(t: &Template, labels: &[usize]) -> bool {
+    let rows = |l: usize| t.labels[l].fields.iter().map(|&f| t.fields[f].row).collect::<Vec<_>>();
+    let first = rows(labels[0]);
+    first
+        .iter()
+        .any(|r| labels[1..].iter().all(|&l| rows(l).contains(r)))
+}
+
+/// The lines without the blank line a converter wrote after each line of
+/// text, when it did so after nearly all of them (docx2txt, docx2python);
+/// `None` otherwise.
+/// docx2python also writes a merged cell's text once for each column it
+/// spans: a line that repeats the line before it is left out (in
+/// `repeats`).
+fn undouble<'a>(lines: &[Line<'a>], repeats: &mut Vec<(usize, String)>) -> Option<Vec<Line<'a>>> {
+    let (mut text, mut followed) = (0, 0);
+    for w in lines.windows(2) {
+        if !w[0].is_blank() {
+            text += 1;
+            if w[1].is_blank() {
+                followed += 1;
+            }
+        }
+    }
+    if text < 10 || followed * 10 < text * 9 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(lines.len() / 2 + 1);
+    let mut skip = false;
+    for l in lines {
+        if skip && l.is_blank() {
+            skip = false;
+            continue;
+        }
+        skip = !l.is_blank();
+        if skip && out.last().is_some_and(|p: &Line| p.clean.trim() == l.clean.trim()) {
+            repeats.push((l.no, l.clean.trim().to_string()));
+            continue;
+        }
+        out.push(l.clone());
+    }
+    Some(out)
+}
