@@ -157,10 +157,22 @@ fn row_at(
         }
         // Values are text, not labels of their own; a cell merged with
         // the label above it repeats the label (docx2python).
+        // A value may be another row's label ("Operadora" demanded it);
+        // not one of this row's, and not most of them.
+        let rows = common_rows(t, &labels);
+        let mut labelled = 0;
         let values_free = (start + k..end).all(|v| {
-            found.labels(v).first().is_none_or(|l| l.start > marks::content_start(&lines[v].clean).0)
-                || lines[v].clean.trim() == lines[v - k].clean.trim()
-        });
+            let at = marks::content_start(&lines[v].clean).0;
+            match found.labels(v).first().filter(|l| l.start <= at) {
+                None => true,
+                Some(_) if lines[v].clean.trim() == lines[v - k].clean.trim() => true,
+                Some(l) => {
+                    labelled += 1;
+                    let of_row = t.labels[l.label].fields.iter().any(|&f| rows.contains(&t.fields[f].row));
+                    !of_row
+                }
+            }
+        }) && labelled * 2 < k;
         if values_free && (start + k..end).any(|v| !lines[v].is_blank()) {
             return Some((k, start));
         }
@@ -170,11 +182,18 @@ fn row_at(
 
 /// Whether these labels can all stand in one row of the template.
 fn one_row(t: &Template, labels: &[usize]) -> bool {
+    !common_rows(t, labels).is_empty()
+}
+
+/// The rows all these labels can stand in.
+fn common_rows(t: &Template, labels: &[usize]) -> Vec<usize> {
     let rows = |l: usize| t.labels[l].fields.iter().map(|&f| t.fields[f].row).collect::<Vec<_>>();
-    let first = rows(labels[0]);
-    first
-        .iter()
-        .any(|r| labels[1..].iter().all(|&l| rows(l).contains(r)))
+    let mut common = rows(labels[0]);
+    for &l in &labels[1..] {
+        let these = rows(l);
+        common.retain(|r| these.contains(r));
+    }
+    common
 }
 
 /// The lines without the blank line a converter wrote after each line of
@@ -196,19 +215,25 @@ fn undouble<'a>(lines: &[Line<'a>], repeats: &mut Vec<(usize, String)>) -> Optio
     if text < 10 || followed * 10 < text * 9 {
         return None;
     }
-    let mut out = Vec::with_capacity(lines.len() / 2 + 1);
-    let mut skip = false;
-    for l in lines {
-        if skip && l.is_blank() {
-            skip = false;
+    // After a line of text, its separator; then each empty cell or
+    // paragraph is a blank line and its own separator.
+    let mut out: Vec<Line<'a>> = Vec::with_capacity(lines.len() / 2 + 1);
+    let mut i = 0;
+    while i < lines.len() {
+        let l = &lines[i];
+        if l.is_blank() {
+            let n = lines[i..].iter().take_while(|l| l.is_blank()).count();
+            let keep = if out.is_empty() { n } else { (n - 1) / 2 };
+            out.extend(lines[i..i + keep].iter().cloned());
+            i += n;
             continue;
         }
-        skip = !l.is_blank();
-        if skip && out.last().is_some_and(|p: &Line| p.clean.trim() == l.clean.trim()) {
+        if out.last().is_some_and(|p: &Line| p.clean.trim() == l.clean.trim()) {
             repeats.push((l.no, l.clean.trim().to_string()));
-            continue;
+        } else {
+            out.push(l.clone());
         }
-        out.push(l.clone());
+        i += 1;
     }
     Some(out)
 }

@@ -220,8 +220,28 @@ impl Scanner<'_> {
                 mut tentative,
                 wrap,
             } if !starts_row => {
-                let text = (line.no, line.clean.trim().to_string());
+                // The block's printed instructions, on a line of their own
+                // (a two-column table puts them under the label).
+                let def = &self.t.fields[place.0];
+                let (kept, ignored) = if def.ignore.is_empty() {
+                    (line.clean.trim().to_string(), Vec::new())
+                } else {
+                    strip_ignored(def, line, 0, line.clean.len())
+                };
+                for piece in &ignored {
+                    self.form.account(line.no, piece);
+                }
+                let text = (line.no, kept);
                 self.form.account(text.0, &text.1);
+                if text.1.is_empty() && !ignored.is_empty() {
+                    self.pending = Pending::Block {
+                        place,
+                        gap,
+                        tentative,
+                        wrap: line.wraps,
+                    };
+                    return;
+                }
                 let lines = if gap {
                     Some(&mut tentative)
                 } else {
@@ -333,15 +353,17 @@ impl Scanner<'_> {
         self.resolve(found.labels(index), index)
     }
 
-    /// The row of the label that leads line `index + 1`, if only one field
-    /// prints it: a shared label that neither its line nor the line before
+    /// The row of the label that leads line `index + 1` (or `index + 2`,
+    /// past a line of no label: its value), if only one field prints it: a
+    /// shared label that neither its line nor the line before
     /// places may lead the row the next line goes on with (a two-column
     /// table prints a row's labels one a line: UF, then Cidade).
     fn row_below(&self, index: usize) -> Option<usize> {
         let found = self.found;
-        (index + 1 < found.lines())
-            .then(|| found.labels(index + 1).first())
-            .flatten()
+        let at = |i: usize| (i < found.lines()).then(|| found.labels(i).first()).flatten();
+        // A two-column table puts the label's value between: UF, MG, Cidade.
+        at(index + 1)
+            .or_else(|| at(index + 2).filter(|_| found.labels(index + 1).is_empty()))
             .and_then(|l| self.unique_row(l.label))
     }
 
