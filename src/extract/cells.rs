@@ -128,7 +128,7 @@ fn lone_label(lines: &[Line], found: &Found, i: usize) -> Option<usize> {
 
 /// A row of `k` labels starting at `start` (at or after `i`, within the run
 /// of lone labels that starts at `i`), followed by its `k` values and a
-/// blank line or the end.
+/// blank line, a line that starts with a label, or the end.
 fn row_at(
     t: &Template,
     lines: &[Line],
@@ -152,7 +152,9 @@ fn row_at(
             continue;
         }
         let end = start + 2 * k;
-        if end > lines.len() || lines.get(end).is_some_and(|l| !l.is_blank()) {
+        // The row ends the table, or the next row's labels follow.
+        let ends = |l: &Line| l.is_blank() || found.labels(end).first().is_some_and(|a| a.start <= marks::content_start(&l.clean).0);
+        if end > lines.len() || lines.get(end).is_some_and(|l| !ends(l)) {
             continue;
         }
         // Values are text, not labels of their own; a cell merged with
@@ -185,27 +187,33 @@ fn one_row(t: &Template, labels: &[usize]) -> bool {
     !common_rows(t, labels).is_empty()
 }
 
-/// The rows all these labels can stand in.
+/// The rows all these labels can stand in, as fields that are not blocks
+/// (a block's label heads lines of text: "Obs.:" then "Ação Retenção" is
+/// no row).
 fn common_rows(t: &Template, labels: &[usize]) -> Vec<usize> {
-    let rows = |l: usize| t.labels[l].fields.iter().map(|&f| t.fields[f].row).collect::<Vec<_>>();
-    let mut common = rows(labels[0]);
-    for &l in &labels[1..] {
-        let these = rows(l);
-        common.retain(|r| these.contains(r));
-    }
+    let field_in = |l: usize, r: usize| {
+        t.labels[l]
+            .fields
+            .iter()
+            .copied()
+            .find(|&f| t.fields[f].row == r && !t.fields[f].block)
+    };
+    let mut common: Vec<usize> = t.labels[labels[0]].fields.iter().map(|&f| t.fields[f].row).collect();
+    common.retain(|&r| labels.iter().all(|&l| field_in(l, r).is_some()));
     common
 }
 
 /// The lines without the blank line a converter wrote after each line of
-/// text, when it did so after nearly all of them (docx2txt, docx2python);
-/// `None` otherwise.
+/// text, when it did so after nearly all of them but table rows (docx2txt,
+/// docx2python; markdown writers between paragraphs); `None` otherwise.
 /// docx2python also writes a merged cell's text once for each column it
 /// spans: a line that repeats the line before it is left out (in
 /// `repeats`).
 fn undouble<'a>(lines: &[Line<'a>], repeats: &mut Vec<(usize, String)>) -> Option<Vec<Line<'a>>> {
     let (mut text, mut followed) = (0, 0);
     for w in lines.windows(2) {
-        if !w[0].is_blank() {
+        // The rows of a table (tab-separated) follow each other.
+        if !w[0].is_blank() && !w[0].clean.contains('\t') {
             text += 1;
             if w[1].is_blank() {
                 followed += 1;

@@ -59,6 +59,10 @@ pub fn document_with(text: &str, boxes: &[Option<Rect>]) -> Document {
     // The shapes of converters, in text exports (PDF text has its own).
     let shaped = boxes.is_empty() && shapes::may_have_shapes(text);
     let width = shaped.then(|| shapes::wrap_width(&all)).flatten();
+    // Markdown writers and pandoc separate paragraphs by a blank line: it
+    // is no empty paragraph of the form.
+    let separated = shaped && shapes::blank_separated(&all);
+    let mut after_text = false;
     let clean = |s: &str| -> String {
         if shaped {
             shapes::unmark(s).into_owned()
@@ -84,6 +88,14 @@ pub fn document_with(text: &str, boxes: &[Option<Rect>]) -> Document {
         // A page break that ends the text starts no page.
         if line.is_empty() && raw.len() > line.len() && i + 1 == all.len() {
             break;
+        }
+        if separated && line.trim().is_empty() && line.len() == raw.len() {
+            if std::mem::take(&mut after_text) {
+                i += 1;
+                continue;
+            }
+        } else {
+            after_text = true;
         }
         if shaped && line.len() == raw.len() {
             if let Some(found) = shapes::table_at(&all, i) {

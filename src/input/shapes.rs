@@ -345,8 +345,8 @@ fn join_cells(parts: &[Vec<String>]) -> Vec<String> {
         .collect()
 }
 
-/// The width a text was wrapped at, if it looks wrapped: no line longer
-/// than 100 characters, and, of the lines that run on into a next line
+/// The width a text was wrapped at, if it looks wrapped: no line but a
+/// table's longer than 100 characters, and, of the lines that run on into a next line
 /// (outside tables), at least two, and four in five, were cut there (the
 /// next line's first word would not have fit). A converter that wraps
 /// (pandoc) separates its paragraphs by blank lines, so a line that runs on
@@ -354,11 +354,13 @@ fn join_cells(parts: &[Vec<String>]) -> Vec<String> {
 /// line) has short lines running on.
 pub fn wrap_width(lines: &[&str]) -> Option<usize> {
     let len = |l: &str| l.trim_end().chars().count();
-    let width = lines.iter().map(|l| len(l)).max()?;
+    let table = |l: &str| {
+        l.starts_with("  ") || l.starts_with(['|', '+', '<']) || l.contains('\t')
+    };
+    let width = lines.iter().filter(|l| !table(l)).map(|l| len(l)).max()?;
     if !(50..=100).contains(&width) {
         return None;
     }
-    let table = |l: &str| l.starts_with("  ") || l.starts_with(['|', '+']) || l.contains('\t');
     let (mut runs_on, mut cut) = (0, 0);
     for w in lines.windows(2) {
         if w[0].trim().is_empty() || w[1].trim().is_empty() || table(w[0]) || table(w[1]) {
@@ -372,6 +374,21 @@ pub fn wrap_width(lines: &[&str]) -> Option<usize> {
     (cut >= 2 && cut * 5 >= runs_on * 4).then_some(width)
 }
 
+/// Whether blank lines separate the text's paragraphs: three in four of
+/// its lines of text (not of tables) are followed by one, as markdown
+/// writers and pandoc write them.
+pub fn blank_separated(lines: &[&str]) -> bool {
+    let table = |l: &str| l.starts_with(['|', '+', '<']) || l.starts_with("  ") || l.contains('\t');
+    let (mut text, mut followed) = (0, 0);
+    for w in lines.windows(2) {
+        if !w[0].trim().is_empty() && !table(w[0]) {
+            text += 1;
+            followed += usize::from(w[1].trim().is_empty());
+        }
+    }
+    text >= 10 && followed * 4 >= text * 3
+}
+
 /// [`wrap_width`] on bytes, for [`may_have_shapes`] (bytes count a
 /// little more than characters: only an upper bound is needed).
 fn wrap_width_of(b: &[u8]) -> Option<usize> {
@@ -380,12 +397,15 @@ fn wrap_width_of(b: &[u8]) -> Option<usize> {
     let mut lens = Vec::new();
     for end in ends.by_ref() {
         let l = end - start;
-        max = max.max(l);
+        let table = matches!(b.get(start), Some(b'|' | b'+' | b'<' | b' '));
+        if !table {
+            max = max.max(l);
+            if max > 130 {
+                return None;
+            }
+        }
         lens.push(l);
         start = end + 1;
-        if max > 130 {
-            return None;
-        }
     }
     if !(50..=130).contains(&max) {
         return None;
