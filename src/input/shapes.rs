@@ -25,6 +25,7 @@ pub struct Found {
 pub fn may_have_shapes(text: &str) -> bool {
     let b = text.as_bytes();
     memchr::memchr3(b'|', b'\\', b'&', b).is_some()
+        || memchr::memmem::find(b, b"<table").is_some()
         || memchr::memmem::find(b, b"---").is_some()
         || memchr::memmem::find(b, b"<br").is_some()
         || wrap_width_of(b).is_some()
@@ -39,6 +40,9 @@ pub fn table_at(lines: &[&str], at: usize) -> Option<Found> {
     }
     if t.starts_with("+-") || t.starts_with("+=") {
         return grid_table(lines, at);
+    }
+    if t.starts_with("<table") {
+        return html_table(lines, at);
     }
     if t.starts_with("--") {
         return dashed_table(lines, at);
@@ -319,6 +323,72 @@ fn grid_table(lines: &[&str], at: usize) -> Option<Found> {
         return None;
     }
     Some(Found { rows, next: i })
+}
+
+/// An HTML table, as pandoc writes cells markdown cannot hold (several
+/// paragraphs): `<tr>` rows of `<th>`/`<td>` cells, `<p>` paragraphs in
+/// them; other tags are dropped and entities undone by [`unmark`]. Nested
+/// tables are read as text of their cell.
+fn html_table(lines: &[&str], at: usize) -> Option<Found> {
+    let mut end = at;
+    let mut depth = 0usize;
+    while end < lines.len() {
+        let l = lines[end];
+        depth += l.matches("<table").count();
+        depth = depth.saturating_sub(l.matches("</table>").count());
+        end += 1;
+        if depth == 0 {
+            break;
+        }
+    }
+    if depth > 0 {
+        return None; // never closed: not a table
+    }
+    let mut rows = Vec::new();
+    let mut row: Option<(usize, Vec<String>)> = None;
+    let mut cell: Option<String> = None;
+    for (i, line) in lines.iter().enumerate().take(end).skip(at) {
+        let mut rest = *line;
+        while !rest.is_empty() {
+            let Some(open) = rest.find('<') else {
+                if let Some(c) = &mut cell {
+                    c.push_str(rest);
+                }
+                break;
+            };
+            if let Some(c) = &mut cell {
+                c.push_str(&rest[..open]);
+            }
+            let Some(close) = rest[open..].find('>') else {
+                break;
+            };
+            let tag = rest[open + 1..open + close].trim().to_ascii_lowercase();
+            let name = tag.split([' ', '/']).find(|n| !n.is_empty()).unwrap_or("");
+            let closing = tag.starts_with('/');
+            match (name, closing) {
+                ("tr", false) => row = Some((i, Vec::new())),
+                ("tr", true) => rows.extend(row.take()),
+                ("td" | "th", false) => cell = Some(String::new()),
+                ("td" | "th", true) => {
+                    if let (Some(r), Some(c)) = (&mut row, cell.take()) {
+                        let paragraphs: Vec<&str> = c.split('\n').map(str::trim).filter(|p| !p.is_empty()).collect();
+                        r.1.push(paragraphs.join("\n"));
+                    }
+                }
+                ("p" | "br", _) | ("li", false) => {
+                    if let Some(c) = &mut cell {
+                        c.push('\n');
+                    }
+                }
+                _ => {}
+            }
+            rest = &rest[open + close + 1..];
+        }
+        if let Some(c) = &mut cell {
+            c.push(' ');
+        }
+    }
+    (!rows.is_empty()).then_some(Found { rows, next: end })
 }
 
 /// [`join_rows`] for a grid table, where an empty line inside a cell
@@ -608,6 +678,19 @@ mod tests {
         // A dashed line in a note is not a table.
         assert_eq!(table("DESLIGAMENTO URGENTE----- Assunto"), None);
         assert_eq!(table("-----\ntexto\n"), None);
+    }
+
+    #[test]
+    fn html_tables_as_pandoc_writes_them() {
+        let t = "<table>\n<thead>\n<tr class=\"header\">\n<th>Status retenção</th>\n</tr>\n</thead>\n<tbody>\n<tr class=\"odd\">\n<td><p>☐ Retenção Efetiva</p>\n<p>☒ Desligamento</p></td>\n</tr>\n<tr><td>Obs.:</td><td>R&amp;D</td></tr>\n</tbody>\n</table>\nafter";
+        let lines: Vec<&str> = t.lines().collect();
+        let found = table_at(&lines, 0).unwrap();
+        assert_eq!(
+            found.rows.into_iter().map(|(_, c)| c).collect::<Vec<_>>(),
+            rows(&[&["Status retenção"], &["☐ Retenção Efetiva\n☒ Desligamento"], &["Obs.:", "R&amp;D"]])
+        );
+        assert_eq!(lines[found.next], "after");
+        assert_eq!(table("<table>\n<tr><td>a</td>\n"), None);
     }
 
     #[test]
