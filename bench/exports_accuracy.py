@@ -152,6 +152,7 @@ def main():
         return 0
 
     expected_cache = {}
+    lost_all = {}  # converter -> [leaves lost by the export and said so, right]
     rows, details = [], []
     for conv in convs:
         # [right, total] for: all, inline, table, v3, held-out
@@ -170,6 +171,13 @@ def main():
             got = rec["fields"] if rec else {}
             ls = leaves(exp, got)
             right = sum(1 for *_, ok in ls if ok)
+            # Leaves the export itself lost, and the record says so: null
+            # with `marks_lost` on the key (the boxes were not exported).
+            said = {i.get("field") for i in (rec or {}).get("issues", []) if i.get("code") == "marks_lost"}
+            lost = sum(1 for key, g, e, ok in ls if not ok and g is None and key in said)
+            lost_all[conv] = lost_all.get(conv, [0, 0])
+            lost_all[conv][0] += lost
+            lost_all[conv][1] += right
             nfiles += 1
             unread += rec is None
             groups = ["all", "inline" if path.stem in INLINE_NAMES else "table",
@@ -190,12 +198,18 @@ def main():
     print(f"BIN={bin_}")
     print("fields right % (leaf by leaf); inline = inline-plain + heldout-inline, table = the 6 others")
     print()
-    hdr = f"{'converter':<14} {'files':>5} {'unread':>6}  {'all %':>6} {'inline %':>8} {'table %':>8} {'v3 %':>6} {'held-out %':>10}"
+    print("lost: leaves the export lost (boxes not exported) that the record gives as null with")
+    print("marks_lost; known %: right among the other leaves")
+    print()
+    hdr = (f"{'converter':<14} {'files':>5} {'unread':>6}  {'all %':>6} {'inline %':>8} {'table %':>8} "
+           f"{'v3 %':>6} {'held-out %':>10} {'lost':>5} {'known %':>8}")
     print(hdr)
     print("-" * len(hdr))
     for conv, n, unread, a in rows:
+        lost, right = lost_all.get(conv, [0, 0])
         print(f"{conv:<14} {n:>5} {unread:>6}  {pct(*a['all']):>6} {pct(*a['inline']):>8} "
-              f"{pct(*a['table']):>8} {pct(*a['v3']):>6} {pct(*a['heldout']):>10}")
+              f"{pct(*a['table']):>8} {pct(*a['v3']):>6} {pct(*a['heldout']):>10} {lost:>5} "
+              f"{pct(right, a['all'][1] - lost):>8}")
     tot = {k: [sum(a[k][i] for *_, a in rows) for i in (0, 1)] for k in ("all", "inline", "table", "v3", "heldout")}
     print("-" * len(hdr))
     print(f"{'all':<14} {sum(r[1] for r in rows):>5} {sum(r[2] for r in rows):>6}  {pct(*tot['all']):>6} "

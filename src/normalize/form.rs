@@ -181,6 +181,15 @@ fn typed(
         }
         Slot::Options { hits, .. } => group(f, hits, &path(), issues),
         Slot::Counts { cells, .. } => counts(t, f, cells, &path(), issues),
+        Slot::Text { text, .. } if is_word_prompt(text) => {
+            issues.push(Issue::warning(
+                Some(path()),
+                "placeholder",
+                format!("{}: Word's prompt {:?} is no value", path(), text.trim()),
+                line,
+            ));
+            Value::Null
+        }
         Slot::Text { text, .. } => {
             let invalid = |issues: &mut Vec<Issue>, e: super::Invalid| {
                 issues.push(Issue::error(Some(path()), e.code, e.message, line));
@@ -326,4 +335,22 @@ fn counts(
             .map(|(opt, v)| (options[opt].code.clone(), v))
             .collect(),
     )
+}
+
+/// The prompt Word shows in an empty content control, in Portuguese or
+/// English: what a converter writes where the value was not filled in
+/// (the `.docx` says so itself; its exports do not).
+fn is_word_prompt(text: &str) -> bool {
+    const PROMPTS: [&str; 8] = [
+        "Clique ou toque aqui para inserir o texto.",
+        "Clique ou toque para inserir uma data.",
+        "Clique aqui para digitar texto.",
+        "Escolher um item.",
+        "Click or tap here to enter text.",
+        "Click or tap to enter a date.",
+        "Click here to enter text.",
+        "Choose an item.",
+    ];
+    let t = text.trim();
+    PROMPTS.iter().any(|p| p.eq_ignore_ascii_case(t))
 }
