@@ -19,12 +19,18 @@ use crate::template::Template;
 
 /// The lines of a text whose cells a converter wrote one a line, made into
 /// rows; `None` when it has none (most texts: nothing is copied).
-pub(crate) fn rows_of_cells<'a>(t: &Template, lines: &[Line<'a>]) -> Option<Reshaped<'a>> {
+/// The search of the lines is given back when the lines stay as they are,
+/// for recognition to use.
+pub(crate) fn rows_of_cells<'a>(t: &Template, lines: &[Line<'a>]) -> Result<Reshaped<'a>, Found> {
     let mut repeats = Vec::new();
     let undoubled = undouble(lines, &mut repeats);
     let lines = undoubled.as_deref().unwrap_or(lines);
     let found = Found::search(t, lines);
+    // Most texts have no label alone on a line followed by another.
     let lone: Vec<Option<usize>> = (0..lines.len()).map(|i| lone_label(lines, &found, i)).collect();
+    if undoubled.is_none() && !lone.windows(2).any(|w| w[0].is_some() && w[1].is_some()) {
+        return Err(found);
+    }
     let mut out: Vec<Line<'a>> = Vec::new();
     let mut joins = Vec::new();
     let mut changed = false;
@@ -55,17 +61,20 @@ pub(crate) fn rows_of_cells<'a>(t: &Template, lines: &[Line<'a>]) -> Option<Resh
         i += 1;
     }
     if changed {
-        Some(Reshaped {
+        Ok(Reshaped {
             lines: out,
             joins,
             repeats,
         })
     } else {
-        undoubled.map(|lines| Reshaped {
-            lines,
-            joins: Vec::new(),
-            repeats,
-        })
+        match undoubled {
+            Some(lines) => Ok(Reshaped {
+                lines,
+                joins: Vec::new(),
+                repeats,
+            }),
+            None => Err(found),
+        }
     }
 }
 

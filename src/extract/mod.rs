@@ -112,9 +112,14 @@ pub fn extract_traced(template: &Template, lines: &[Line]) -> Vec<RawForm> {
 }
 
 fn extract_with(template: &Template, lines: &[Line], trace: bool) -> Vec<RawForm> {
-    let reshaped = cells::rows_of_cells(template, lines);
+    let (reshaped, found) = match cells::rows_of_cells(template, lines) {
+        Ok(r) => {
+            let found = Found::search(template, &r.lines);
+            (Some(r), found)
+        }
+        Err(found) => (None, found),
+    };
     let lines = reshaped.as_ref().map_or(lines, |r| &r.lines[..]);
-    let found = Found::search(template, lines);
     let mut forms = if found.titles.is_empty() {
         vec![scan::scan(template, lines, 0, &found, false, trace)]
     } else {

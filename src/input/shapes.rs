@@ -462,29 +462,33 @@ pub fn blank_separated(lines: &[&str]) -> bool {
 /// [`wrap_width`] on bytes, for [`may_have_shapes`] (bytes count a
 /// little more than characters: only an upper bound is needed).
 fn wrap_width_of(b: &[u8]) -> Option<usize> {
-    let mut ends = memchr::memchr_iter(b'\n', b).peekable();
-    let (mut start, mut max) = (0, 0);
-    let mut lens = Vec::new();
-    for end in ends.by_ref() {
-        let l = end - start;
-        let table = matches!(b.get(start), Some(b'|' | b'+' | b'<' | b' '));
-        if !table {
-            max = max.max(l);
-            if max > 130 {
-                return None;
-            }
-        }
-        lens.push(l);
-        start = end + 1;
-    }
+    let lines = || {
+        let mut start = 0;
+        memchr::memchr_iter(b'\n', b).map(move |end| {
+            let line = &b[start..end];
+            start = end + 1;
+            let table = matches!(line.first(), Some(b'|' | b'+' | b'<' | b' ')) || line.contains(&b'\t');
+            (line, table)
+        })
+    };
+    let max = lines().filter(|(_, t)| !t).map(|(l, _)| l.len()).max()?;
     if !(50..=130).contains(&max) {
         return None;
     }
-    let full = lens
-        .windows(2)
-        .filter(|w| w[0] + 20 >= max && w[1] > 0)
-        .count();
-    (full >= 2).then_some(max)
+    // The rule of `wrap_width`, in bytes: a bound, not the decision.
+    let (mut runs_on, mut cut, mut prev) = (0, 0, None);
+    for (line, table) in lines() {
+        let blank = line.iter().all(|c| c.is_ascii_whitespace());
+        if let (Some(p), false, false) = (prev, blank, table) {
+            runs_on += 1;
+            let word = memchr::memchr(b' ', line).unwrap_or(line.len());
+            if p + 1 + word + 8 > max {
+                cut += 1;
+            }
+        }
+        prev = (!blank && !table).then_some(line.len());
+    }
+    (cut >= 2 && cut * 5 >= runs_on * 4).then_some(max)
 }
 
 /// Whether `line` was cut by the wrapping at `width` before `next`: the
