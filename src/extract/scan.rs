@@ -233,16 +233,11 @@ impl Scanner<'_> {
                 }
                 let text = (line.no, kept);
                 self.form.account(text.0, &text.1);
-                if text.1.is_empty() && !ignored.is_empty() {
-                    self.pending = Pending::Block {
-                        place,
-                        gap,
-                        tentative,
-                        wrap: line.wraps,
-                    };
-                    return;
-                }
-                let lines = if gap {
+                // A line that was only the instruction adds nothing.
+                let only_ignored = text.1.is_empty() && !ignored.is_empty();
+                let lines = if only_ignored {
+                    None
+                } else if gap {
                     Some(&mut tentative)
                 } else {
                     match slot_mut(&mut self.form, place) {

@@ -54,7 +54,7 @@ pub fn table_at(lines: &[&str], at: usize) -> Option<Found> {
                 break;
             }
             if columns(lines[sep]).is_some_and(|c| c.len() >= 2) {
-                return simple_table(lines, at, sep, false);
+                return simple_table(lines, at, sep);
             }
         }
     }
@@ -241,7 +241,7 @@ fn dashed_table(lines: &[&str], at: usize) -> Option<Found> {
 
 /// A simple table: a header line (or two) at `at`, its dash groups at
 /// `sep`, a row a line until a blank line.
-fn simple_table(lines: &[&str], at: usize, sep: usize, _: bool) -> Option<Found> {
+fn simple_table(lines: &[&str], at: usize, sep: usize) -> Option<Found> {
     let cols = columns(lines[sep])?;
     let header: Vec<Vec<String>> = lines[at..sep]
         .iter()
