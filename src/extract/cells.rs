@@ -26,11 +26,17 @@ pub(crate) fn rows_of_cells<'a>(t: &Template, lines: &[Line<'a>]) -> Result<Resh
     let undoubled = undouble(lines, &mut repeats);
     let lines = undoubled.as_deref().unwrap_or(lines);
     let found = Found::search(t, lines);
-    // Most texts have no label alone on a line followed by another.
-    let lone: Vec<Option<usize>> = (0..lines.len()).map(|i| lone_label(lines, &found, i)).collect();
-    if undoubled.is_none() && !lone.windows(2).any(|w| w[0].is_some() && w[1].is_some()) {
+    // Most texts have no label alone on a line followed by another: told
+    // without a copy.
+    let mut prev = false;
+    let pair = (0..lines.len()).any(|i| {
+        let here = !found.labels(i).is_empty() && lone_label(lines, &found, i).is_some();
+        std::mem::replace(&mut prev, here) && here
+    });
+    if undoubled.is_none() && !pair {
         return Err(found);
     }
+    let lone: Vec<Option<usize>> = (0..lines.len()).map(|i| lone_label(lines, &found, i)).collect();
     let mut out: Vec<Line<'a>> = Vec::new();
     let mut joins = Vec::new();
     let mut changed = false;

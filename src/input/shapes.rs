@@ -467,7 +467,7 @@ fn wrap_width_of(b: &[u8]) -> Option<usize> {
         memchr::memchr_iter(b'\n', b).map(move |end| {
             let line = &b[start..end];
             start = end + 1;
-            let table = matches!(line.first(), Some(b'|' | b'+' | b'<' | b' ')) || line.contains(&b'\t');
+            let table = matches!(line.first(), Some(b'|' | b'+' | b'<' | b' ' | b'\t'));
             (line, table)
         })
     };
@@ -478,7 +478,8 @@ fn wrap_width_of(b: &[u8]) -> Option<usize> {
     // The rule of `wrap_width`, in bytes: a bound, not the decision.
     let (mut runs_on, mut cut, mut prev) = (0, 0, None);
     for (line, table) in lines() {
-        let blank = line.iter().all(|c| c.is_ascii_whitespace());
+        let blank = line.first().is_none_or(|c| c.is_ascii_whitespace())
+            && line.iter().all(|c| c.is_ascii_whitespace());
         if let (Some(p), false, false) = (prev, blank, table) {
             runs_on += 1;
             let word = memchr::memchr(b' ', line).unwrap_or(line.len());
