@@ -61,19 +61,76 @@ const STILL_WRONG: &[(&str, &[&str])] = &[
     // whose cell is the label's value; notes whose paragraphs pandoc
     // separates by blank lines inside a table cell; "Qtd CRO(s)" as a
     // table of one column in gfm.
-    ("pandoc-gfm/heldout-table.md", &["contatos[1].obs", "qtd_cros"]),
-    ("pandoc-gfm/table-formtext.md", &["contatos[1].obs", "obs_geral", "qtd_cros"]),
+    (
+        "pandoc-gfm/heldout-table.md",
+        &["contatos[1].obs", "qtd_cros"],
+    ),
+    (
+        "pandoc-gfm/table-formtext.md",
+        &["contatos[1].obs", "obs_geral", "qtd_cros"],
+    ),
     ("pandoc-gfm/table-legacy.md", &["obs_geral"]),
-    ("pandoc-gfm/table-sdt-controls.md", &["contatos[1].obs", "obs_geral", "qtd_cros"]),
-    ("pandoc-md/heldout-table.md", &["necessario_abertura_protocolo", "setor_responsavel"]),
-    ("pandoc-md/table-formtext.md", &["necessario_abertura_protocolo", "obs_geral", "setor_responsavel"]),
+    (
+        "pandoc-gfm/table-sdt-controls.md",
+        &["contatos[1].obs", "obs_geral", "qtd_cros"],
+    ),
+    (
+        "pandoc-md/heldout-table.md",
+        &["necessario_abertura_protocolo", "setor_responsavel"],
+    ),
+    (
+        "pandoc-md/table-formtext.md",
+        &[
+            "necessario_abertura_protocolo",
+            "obs_geral",
+            "setor_responsavel",
+        ],
+    ),
     // Boxes lost and groups left null, but without `marks_lost`.
-    ("pandoc-md/table-legacy.md", &["necessario_abertura_protocolo", "obs_geral", "setor_responsavel"]),
-    ("pandoc-md/table-sdt-controls.md", &["necessario_abertura_protocolo", "obs_geral", "setor_responsavel"]),
-    ("pandoc-plain/heldout-table.txt", &["necessario_abertura_protocolo", "setor_responsavel"]),
-    ("pandoc-plain/table-formtext.txt", &["necessario_abertura_protocolo", "obs_geral", "setor_responsavel"]),
-    ("pandoc-plain/table-legacy.txt", &["necessario_abertura_protocolo", "obs_geral", "setor_responsavel"]),
-    ("pandoc-plain/table-sdt-controls.txt", &["necessario_abertura_protocolo", "obs_geral", "setor_responsavel"]),
+    (
+        "pandoc-md/table-legacy.md",
+        &[
+            "necessario_abertura_protocolo",
+            "obs_geral",
+            "setor_responsavel",
+        ],
+    ),
+    (
+        "pandoc-md/table-sdt-controls.md",
+        &[
+            "necessario_abertura_protocolo",
+            "obs_geral",
+            "setor_responsavel",
+        ],
+    ),
+    (
+        "pandoc-plain/heldout-table.txt",
+        &["necessario_abertura_protocolo", "setor_responsavel"],
+    ),
+    (
+        "pandoc-plain/table-formtext.txt",
+        &[
+            "necessario_abertura_protocolo",
+            "obs_geral",
+            "setor_responsavel",
+        ],
+    ),
+    (
+        "pandoc-plain/table-legacy.txt",
+        &[
+            "necessario_abertura_protocolo",
+            "obs_geral",
+            "setor_responsavel",
+        ],
+    ),
+    (
+        "pandoc-plain/table-sdt-controls.txt",
+        &[
+            "necessario_abertura_protocolo",
+            "obs_geral",
+            "setor_responsavel",
+        ],
+    ),
 ];
 
 #[test]
@@ -81,9 +138,20 @@ fn text_exports_of_word_forms_give_the_docx_record() {
     let t = Template::default_template();
     let mut failures = Vec::new();
     let mut checked = 0;
-    for conv in ["lo-txt", "pandoc-plain", "pandoc-md", "pandoc-gfm", "markitdown", "docx2txt", "docx2python"] {
+    for conv in [
+        "lo-txt",
+        "pandoc-plain",
+        "pandoc-md",
+        "pandoc-gfm",
+        "markitdown",
+        "docx2txt",
+        "docx2python",
+    ] {
         let dir = format!("fixtures/exports/{conv}");
-        let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
         files.sort();
         for path in files {
             let name = format!("{conv}/{}", path.file_name().unwrap().to_string_lossy());
@@ -102,17 +170,28 @@ fn text_exports_of_word_forms_give_the_docx_record() {
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|i| (i["code"].as_str().unwrap().to_string(), i["field"].as_str().unwrap_or("").to_string()))
+                .map(|i| {
+                    (
+                        i["code"].as_str().unwrap().to_string(),
+                        i["field"].as_str().unwrap_or("").to_string(),
+                    )
+                })
                 .collect();
-            let wrong_here: &[&str] = STILL_WRONG.iter().find(|(f, _)| *f == name).map_or(&[], |(_, k)| k);
+            let wrong_here: &[&str] = STILL_WRONG
+                .iter()
+                .find(|(f, _)| *f == name)
+                .map_or(&[], |(_, k)| k);
             // docx2python writes the boxes' states, markitdown `[x]`/`[ ]`.
             let lost = stem == "table-legacy" && !["docx2python", "markitdown"].contains(&conv);
             for (key, value) in &want {
                 let got_value = have.get(key).unwrap_or(&Value::Null);
                 let known_gap = wrong_here.contains(&key.as_str());
                 if lost && LOST_BOXES.contains(&key.as_str()) && !known_gap {
-                    if !got_value.is_null() || !issues.contains(&("marks_lost".into(), key.clone())) {
-                        failures.push(format!("{name}: {key} should be null with marks_lost, got {got_value}"));
+                    if !got_value.is_null() || !issues.contains(&("marks_lost".into(), key.clone()))
+                    {
+                        failures.push(format!(
+                            "{name}: {key} should be null with marks_lost, got {got_value}"
+                        ));
                     }
                 } else if stem == "table-formtext" && key == "tipo" && conv != "docx2python" {
                     // FORMDROPDOWN with no result text: the export has no
@@ -124,7 +203,9 @@ fn text_exports_of_word_forms_give_the_docx_record() {
                     // Listed as wrong: null, but without saying the marks
                     // were lost.
                     if issues.contains(&("marks_lost".into(), key.clone())) {
-                        failures.push(format!("{name}: {key} is now right: take it off STILL_WRONG"));
+                        failures.push(format!(
+                            "{name}: {key} is now right: take it off STILL_WRONG"
+                        ));
                     }
                 } else if (got_value == value) == known_gap {
                     failures.push(if known_gap {

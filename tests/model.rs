@@ -60,7 +60,10 @@ fn every_text_fixture_reads_the_same_through_the_model() {
     // The exports whose shapes the model reads, and no other fixture.
     assert!(shaped.len() >= 20, "{shaped:?}");
     for f in &shaped {
-        assert!(f.starts_with("fixtures/exports/") || f.starts_with("fixtures/shapes/"), "{f}");
+        assert!(
+            f.starts_with("fixtures/exports/") || f.starts_with("fixtures/shapes/"),
+            "{f}"
+        );
     }
 }
 

@@ -36,7 +36,9 @@ pub(crate) fn rows_of_cells<'a>(t: &Template, lines: &[Line<'a>]) -> Result<Resh
     if undoubled.is_none() && !pair {
         return Err(found);
     }
-    let lone: Vec<Option<usize>> = (0..lines.len()).map(|i| lone_label(lines, &found, i)).collect();
+    let lone: Vec<Option<usize>> = (0..lines.len())
+        .map(|i| lone_label(lines, &found, i))
+        .collect();
     let mut out: Vec<Line<'a>> = Vec::new();
     let mut joins = Vec::new();
     let mut changed = false;
@@ -48,7 +50,12 @@ pub(crate) fn rows_of_cells<'a>(t: &Template, lines: &[Line<'a>]) -> Result<Resh
             let labels = &lines[start..start + k];
             let values = &lines[start + k..start + 2 * k];
             out.push(joined(labels));
-            joins.push(labels.iter().map(|l| (l.no, l.clean.trim().to_string())).collect());
+            joins.push(
+                labels
+                    .iter()
+                    .map(|l| (l.no, l.clean.trim().to_string()))
+                    .collect(),
+            );
             // A value that repeats its label is the label's merged cell.
             let mut cells: Vec<Line<'a>> = values.to_vec();
             for (c, l) in cells.iter_mut().zip(labels) {
@@ -58,7 +65,12 @@ pub(crate) fn rows_of_cells<'a>(t: &Template, lines: &[Line<'a>]) -> Result<Resh
                 }
             }
             out.push(joined(&cells));
-            joins.push(cells.iter().map(|l| (l.no, l.clean.trim().to_string())).collect());
+            joins.push(
+                cells
+                    .iter()
+                    .map(|l| (l.no, l.clean.trim().to_string()))
+                    .collect(),
+            );
             changed = true;
             i = start + 2 * k;
             continue;
@@ -112,7 +124,11 @@ impl Reshaped<'_> {
                 let from = cells
                     .iter()
                     .find(|(_, text)| text == part)
-                    .or_else(|| cells.iter().find(|(_, text)| !part.is_empty() && text.contains(part)))
+                    .or_else(|| {
+                        cells
+                            .iter()
+                            .find(|(_, text)| !part.is_empty() && text.contains(part))
+                    })
                     .map_or(no, |c| c.0);
                 if !part.is_empty() || !piece.contains('\t') {
                     out.push((from, part.to_string()));
@@ -162,13 +178,22 @@ fn row_at(
     // The longest row the run ends with.
     for k in (2..=run).rev() {
         let start = i + run - k;
-        let labels: Vec<usize> = lone[start..start + k].iter().map(|l| l.expect("in the run")).collect();
+        let labels: Vec<usize> = lone[start..start + k]
+            .iter()
+            .map(|l| l.expect("in the run"))
+            .collect();
         if !one_row(t, &labels) || (1..k).any(|a| labels[..a].contains(&labels[a])) {
             continue;
         }
         let end = start + 2 * k;
         // The row ends the table, or the next row's labels follow.
-        let ends = |l: &Line| l.is_blank() || found.labels(end).first().is_some_and(|a| a.start <= marks::content_start(&l.clean).0);
+        let ends = |l: &Line| {
+            l.is_blank()
+                || found
+                    .labels(end)
+                    .first()
+                    .is_some_and(|a| a.start <= marks::content_start(&l.clean).0)
+        };
         if end > lines.len() || lines.get(end).is_some_and(|l| !ends(l)) {
             continue;
         }
@@ -185,7 +210,10 @@ fn row_at(
                 Some(_) if lines[v].clean.trim() == lines[v - k].clean.trim() => true,
                 Some(l) => {
                     labelled += 1;
-                    let of_row = t.labels[l.label].fields.iter().any(|&f| rows.contains(&t.fields[f].row));
+                    let of_row = t.labels[l.label]
+                        .fields
+                        .iter()
+                        .any(|&f| rows.contains(&t.fields[f].row));
                     !of_row
                 }
             }
@@ -213,7 +241,11 @@ fn common_rows(t: &Template, labels: &[usize]) -> Vec<usize> {
             .copied()
             .find(|&f| t.fields[f].row == r && !t.fields[f].block)
     };
-    let mut common: Vec<usize> = t.labels[labels[0]].fields.iter().map(|&f| t.fields[f].row).collect();
+    let mut common: Vec<usize> = t.labels[labels[0]]
+        .fields
+        .iter()
+        .map(|&f| t.fields[f].row)
+        .collect();
     common.retain(|&r| labels.iter().all(|&l| field_in(l, r).is_some()));
     common
 }
@@ -251,7 +283,10 @@ fn undouble<'a>(lines: &[Line<'a>], repeats: &mut Vec<(usize, String)>) -> Optio
             i += n;
             continue;
         }
-        if out.last().is_some_and(|p: &Line| p.clean.trim() == l.clean.trim()) {
+        if out
+            .last()
+            .is_some_and(|p: &Line| p.clean.trim() == l.clean.trim())
+        {
             repeats.push((l.no, l.clean.trim().to_string()));
         } else {
             out.push(l.clone());

@@ -355,7 +355,11 @@ impl Scanner<'_> {
     /// table prints a row's labels one a line: UF, then Cidade).
     fn row_below(&self, index: usize) -> Option<usize> {
         let found = self.found;
-        let at = |i: usize| (i < found.lines()).then(|| found.labels(i).first()).flatten();
+        let at = |i: usize| {
+            (i < found.lines())
+                .then(|| found.labels(i).first())
+                .flatten()
+        };
         // A two-column table puts the label's value between: UF, MG, Cidade.
         at(index + 1)
             .or_else(|| at(index + 2).filter(|_| found.labels(index + 1).is_empty()))

@@ -95,7 +95,10 @@ fn cell_text(s: &str) -> String {
     for br in ["<br />", "<br/>", "<br>", "<BR>"] {
         out = out.replace(br, "\n");
     }
-    out.split('\n').map(str::trim).collect::<Vec<_>>().join("\n")
+    out.split('\n')
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The alignment row of a pipe table (`|---|:--:|`).
@@ -160,8 +163,14 @@ fn slice_columns(line: &str, cols: &[(usize, usize)]) -> Vec<String> {
     (0..cols.len())
         .map(|c| {
             let from = cols[c].0.min(chars.len());
-            let to = cols.get(c + 1).map_or(chars.len(), |n| n.0.min(chars.len()));
-            chars[from..to.max(from)].iter().collect::<String>().trim().to_string()
+            let to = cols
+                .get(c + 1)
+                .map_or(chars.len(), |n| n.0.min(chars.len()));
+            chars[from..to.max(from)]
+                .iter()
+                .collect::<String>()
+                .trim()
+                .to_string()
         })
         .collect()
 }
@@ -313,7 +322,11 @@ fn grid_table(lines: &[&str], at: usize) -> Option<Found> {
             .windows(2)
             .map(|w| {
                 let (a, b) = (w[0] + 1, w[1].min(chars.len()));
-                chars[a.min(b)..b].iter().collect::<String>().trim().to_string()
+                chars[a.min(b)..b]
+                    .iter()
+                    .collect::<String>()
+                    .trim()
+                    .to_string()
             })
             .collect();
         group.push(cells);
@@ -371,7 +384,11 @@ fn html_table(lines: &[&str], at: usize) -> Option<Found> {
                 ("td" | "th", false) => cell = Some(String::new()),
                 ("td" | "th", true) => {
                     if let (Some(r), Some(c)) = (&mut row, cell.take()) {
-                        let paragraphs: Vec<&str> = c.split('\n').map(str::trim).filter(|p| !p.is_empty()).collect();
+                        let paragraphs: Vec<&str> = c
+                            .split('\n')
+                            .map(str::trim)
+                            .filter(|p| !p.is_empty())
+                            .collect();
                         r.1.push(paragraphs.join("\n"));
                     }
                 }
@@ -424,9 +441,7 @@ fn join_cells(parts: &[Vec<String>]) -> Vec<String> {
 /// line) has short lines running on.
 pub fn wrap_width(lines: &[&str]) -> Option<usize> {
     let len = |l: &str| l.trim_end().chars().count();
-    let table = |l: &str| {
-        l.starts_with("  ") || l.starts_with(['|', '+', '<']) || l.contains('\t')
-    };
+    let table = |l: &str| l.starts_with("  ") || l.starts_with(['|', '+', '<']) || l.contains('\t');
     let width = lines.iter().filter(|l| !table(l)).map(|l| len(l)).max()?;
     if !(50..=100).contains(&width) {
         return None;
@@ -500,7 +515,8 @@ pub fn wrapped(line: &str, next: &str, width: usize) -> bool {
         return false;
     }
     // A box or a list item starts a line of its own.
-    if t.starts_with(['☐', '☒', '☑', '-', '*', '•']) || t.starts_with("[ ]") || t.starts_with("[x]") {
+    if t.starts_with(['☐', '☒', '☑', '-', '*', '•']) || t.starts_with("[ ]") || t.starts_with("[x]")
+    {
         return false;
     }
     let word = t.split(' ').next().unwrap_or("").chars().count();
@@ -512,7 +528,9 @@ pub fn wrapped(line: &str, next: &str, width: usize) -> bool {
 /// around words, undone; soft hyphens dropped and smart quotes made
 /// plain. Only files that show markdown's shapes are read this way.
 pub fn unmark(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.contains(['\\', '&', '<', '*', '_', '\u{ad}', '\u{2018}', '\u{2019}', '\u{201c}', '\u{201d}']) {
+    if !s.contains([
+        '\\', '&', '<', '*', '_', '\u{ad}', '\u{2018}', '\u{2019}', '\u{201c}', '\u{201d}',
+    ]) {
         return s.into();
     }
     let mut out = String::with_capacity(s.len());
@@ -536,7 +554,10 @@ pub fn unmark(s: &str) -> std::borrow::Cow<'_, str> {
                 out.push(c);
             }
             '<' if starts_with(&chars[i..], "<br") => {
-                let end = chars[i..].iter().position(|&c| c == '>').map_or(chars.len(), |p| i + p + 1);
+                let end = chars[i..]
+                    .iter()
+                    .position(|&c| c == '>')
+                    .map_or(chars.len(), |p| i + p + 1);
                 out.push(' ');
                 i = end;
                 continue;
@@ -556,7 +577,8 @@ pub fn unmark(s: &str) -> std::borrow::Cow<'_, str> {
 
 fn starts_with(chars: &[char], s: &str) -> bool {
     let mut it = chars.iter();
-    s.chars().all(|c| it.next().is_some_and(|&d| d.eq_ignore_ascii_case(&c)))
+    s.chars()
+        .all(|c| it.next().is_some_and(|&d| d.eq_ignore_ascii_case(&c)))
 }
 
 /// Whether the `*` or `_` at `i` is emphasis: it opens (after a space or
@@ -567,9 +589,12 @@ fn is_emphasis(chars: &[char], i: usize) -> bool {
     let c = chars[i];
     let before = i.checked_sub(1).map(|j| chars[j]);
     let after = chars.get(i + 1).copied();
-    let space = |x: Option<char>| x.is_none_or(|x| x.is_whitespace() || matches!(x, '(' | '"' | '\''));
+    let space =
+        |x: Option<char>| x.is_none_or(|x| x.is_whitespace() || matches!(x, '(' | '"' | '\''));
     let end = |x: Option<char>| x.is_none_or(|x| x.is_whitespace() || x.is_ascii_punctuation());
-    let word = |x: Option<char>| x.is_some_and(|x| x.is_alphanumeric() || x.is_ascii_punctuation() && x != c);
+    let word = |x: Option<char>| {
+        x.is_some_and(|x| x.is_alphanumeric() || x.is_ascii_punctuation() && x != c)
+    };
     let opens = space(before) && word(after);
     let closes = word(before) && end(after);
     if opens {
@@ -578,10 +603,9 @@ fn is_emphasis(chars: &[char], i: usize) -> bool {
             .enumerate()
             .any(|(k, &x)| x == c && word(Some(chars[i + k])) && end(chars.get(i + k + 2).copied()))
     } else if closes {
-        chars[..i]
-            .iter()
-            .enumerate()
-            .any(|(k, &x)| x == c && space(k.checked_sub(1).map(|j| chars[j])) && word(chars.get(k + 1).copied()))
+        chars[..i].iter().enumerate().any(|(k, &x)| {
+            x == c && space(k.checked_sub(1).map(|j| chars[j])) && word(chars.get(k + 1).copied())
+        })
     } else {
         false
     }
@@ -617,7 +641,9 @@ mod tests {
     }
 
     fn rows(r: &[&[&str]]) -> Vec<Vec<String>> {
-        r.iter().map(|c| c.iter().map(|s| s.to_string()).collect()).collect()
+        r.iter()
+            .map(|c| c.iter().map(|s| s.to_string()).collect())
+            .collect()
     }
 
     #[test]
@@ -654,7 +680,13 @@ mod tests {
         assert_eq!(
             table(t).unwrap(),
             rows(&[
-                &["Data inclusão", "Tipo", "Demandado por?", "Nº do protocolo", "Dt. abertura protocolo"],
+                &[
+                    "Data inclusão",
+                    "Tipo",
+                    "Demandado por?",
+                    "Nº do protocolo",
+                    "Dt. abertura protocolo"
+                ],
                 &["01/02/2019", "Clínica", "Dentista", "778899", "19/03/2025"],
             ])
         );
@@ -665,7 +697,10 @@ mod tests {
             rows(&[&["Atende outros", "Quais?"], &["SIM NÃO", ""]])
         );
         // No closing rule: not a table.
-        assert_eq!(table("  ----------\n  a    b\n  ---- ----\n  1    2\n"), None);
+        assert_eq!(
+            table("  ----------\n  a    b\n  ---- ----\n  1    2\n"),
+            None
+        );
     }
 
     #[test]
@@ -692,7 +727,11 @@ mod tests {
         let found = table_at(&lines, 0).unwrap();
         assert_eq!(
             found.rows.into_iter().map(|(_, c)| c).collect::<Vec<_>>(),
-            rows(&[&["Status retenção"], &["☐ Retenção Efetiva\n☒ Desligamento"], &["Obs.:", "R&amp;D"]])
+            rows(&[
+                &["Status retenção"],
+                &["☐ Retenção Efetiva\n☒ Desligamento"],
+                &["Obs.:", "R&amp;D"]
+            ])
         );
         assert_eq!(lines[found.next], "after");
         assert_eq!(table("<table>\n<tr><td>a</td>\n"), None);
@@ -716,18 +755,33 @@ mod tests {
         assert!(wrapped(lines[5], lines[6], 72));
         assert!(!wrapped("Status retenção", "☐ Retenção Efetiva", 72));
         // Lines of a form not wrapped: no width.
-        assert_eq!(wrap_width(&["Colaborador Ana", "Data 20/03/2025", "CPF 1"]), None);
+        assert_eq!(
+            wrap_width(&["Colaborador Ana", "Data 20/03/2025", "CPF 1"]),
+            None
+        );
     }
 
     #[test]
     fn markdown_escapes_entities_and_emphasis_are_undone() {
-        assert_eq!(unmark(r"Obs.: OBRIGATÓRIO \*caso\* \_x\_ \#1"), "Obs.: OBRIGATÓRIO *caso* _x_ #1");
+        assert_eq!(
+            unmark(r"Obs.: OBRIGATÓRIO \*caso\* \_x\_ \#1"),
+            "Obs.: OBRIGATÓRIO *caso* _x_ #1"
+        );
         assert_eq!(unmark("*Colaborador* Ana"), "Colaborador Ana");
         assert_eq!(unmark("_Data_ 20/03/2025"), "Data 20/03/2025");
-        assert_eq!(unmark("joao_silva@x.com e 2*3*4"), "joao_silva@x.com e 2*3*4");
-        assert_eq!(unmark("R&amp;D &lt;x&gt; &#39;a&#x27; &nbsp;"), "R&D <x> 'a'  ");
+        assert_eq!(
+            unmark("joao_silva@x.com e 2*3*4"),
+            "joao_silva@x.com e 2*3*4"
+        );
+        assert_eq!(
+            unmark("R&amp;D &lt;x&gt; &#39;a&#x27; &nbsp;"),
+            "R&D <x> 'a'  "
+        );
         assert_eq!(unmark("uma<br>nota"), "uma nota");
-        assert_eq!(unmark("“Outros” it’s pro\u{ad}tocolo"), "\"Outros\" it's protocolo");
+        assert_eq!(
+            unmark("“Outros” it’s pro\u{ad}tocolo"),
+            "\"Outros\" it's protocolo"
+        );
         assert_eq!(unmark("AT&T & co"), "AT&T & co");
     }
 }
