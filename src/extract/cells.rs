@@ -18,9 +18,8 @@ use crate::input::Line;
 use crate::template::Template;
 
 /// The lines of a text whose cells a converter wrote one a line, made into
-/// rows; `None` when it has none (most texts: nothing is copied).
-/// The search of the lines is given back when the lines stay as they are,
-/// for recognition to use.
+/// rows. `Err` holds the search of the lines when they stay as they are
+/// (most texts: nothing is copied), for recognition to use.
 pub(crate) fn rows_of_cells<'a>(t: &Template, lines: &[Line<'a>]) -> Result<Reshaped<'a>, Found> {
     let mut repeats = Vec::new();
     let undoubled = undouble(lines, &mut repeats);
@@ -30,7 +29,7 @@ pub(crate) fn rows_of_cells<'a>(t: &Template, lines: &[Line<'a>]) -> Result<Resh
     // without a copy.
     let mut prev = false;
     let pair = (0..lines.len()).any(|i| {
-        let here = !found.labels(i).is_empty() && lone_label(lines, &found, i).is_some();
+        let here = lone_label(lines, &found, i).is_some();
         std::mem::replace(&mut prev, here) && here
     });
     if undoubled.is_none() && !pair {
@@ -50,12 +49,7 @@ pub(crate) fn rows_of_cells<'a>(t: &Template, lines: &[Line<'a>]) -> Result<Resh
             let labels = &lines[start..start + k];
             let values = &lines[start + k..start + 2 * k];
             out.push(joined(labels));
-            joins.push(
-                labels
-                    .iter()
-                    .map(|l| (l.no, l.clean.trim().to_string()))
-                    .collect(),
-            );
+            joins.push(cells_of(labels));
             // A value that repeats its label is the label's merged cell.
             let mut cells: Vec<Line<'a>> = values.to_vec();
             for (c, l) in cells.iter_mut().zip(labels) {
@@ -65,12 +59,7 @@ pub(crate) fn rows_of_cells<'a>(t: &Template, lines: &[Line<'a>]) -> Result<Resh
                 }
             }
             out.push(joined(&cells));
-            joins.push(
-                cells
-                    .iter()
-                    .map(|l| (l.no, l.clean.trim().to_string()))
-                    .collect(),
-            );
+            joins.push(cells_of(&cells));
             changed = true;
             i = start + 2 * k;
             continue;
@@ -83,6 +72,7 @@ pub(crate) fn rows_of_cells<'a>(t: &Template, lines: &[Line<'a>]) -> Result<Resh
             lines: out,
             joins,
             repeats,
+            found: None,
         })
     } else {
         match undoubled {
@@ -90,6 +80,7 @@ pub(crate) fn rows_of_cells<'a>(t: &Template, lines: &[Line<'a>]) -> Result<Resh
                 lines,
                 joins: Vec::new(),
                 repeats,
+                found: Some(found),
             }),
             None => Err(found),
         }
@@ -103,6 +94,8 @@ pub(crate) struct Reshaped<'a> {
     joins: Vec<Vec<(usize, String)>>,
     /// The copies of merged cells left out: `(line number, text)`.
     pub repeats: Vec<(usize, String)>,
+    /// The search of `lines`, when no row was joined (made already).
+    pub found: Option<Found>,
 }
 
 impl Reshaped<'_> {
@@ -137,6 +130,14 @@ impl Reshaped<'_> {
         }
         *pieces = out;
     }
+}
+
+/// Each cell's line number and text.
+fn cells_of(cells: &[Line]) -> Vec<(usize, String)> {
+    cells
+        .iter()
+        .map(|l| (l.no, l.clean.trim().to_string()))
+        .collect()
 }
 
 /// The cells' lines as one line of tab-separated cells, numbered as the

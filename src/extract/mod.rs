@@ -113,8 +113,11 @@ pub fn extract_traced(template: &Template, lines: &[Line]) -> Vec<RawForm> {
 
 fn extract_with(template: &Template, lines: &[Line], trace: bool) -> Vec<RawForm> {
     let (reshaped, found) = match cells::rows_of_cells(template, lines) {
-        Ok(r) => {
-            let found = Found::search(template, &r.lines);
+        Ok(mut r) => {
+            let found = r
+                .found
+                .take()
+                .unwrap_or_else(|| Found::search(template, &r.lines));
             (Some(r), found)
         }
         Err(found) => (None, found),

@@ -19,10 +19,14 @@ use crate::input::shapes;
 /// Form feed: a page ends.
 pub const PAGE_BREAK: char = '\u{c}';
 
-/// True when reading `text` through the model adds to its lines (it has
-/// pages).
+/// True when reading `text` through the model may add to its lines: it
+/// has pages, or may have a converter's shapes.
 pub fn has_structure(text: &str) -> bool {
-    memchr::memchr(PAGE_BREAK as u8, text.as_bytes()).is_some() || shapes::may_have_shapes(text)
+    has_pages(text) || shapes::may_have_shapes(text)
+}
+
+fn has_pages(text: &str) -> bool {
+    memchr::memchr(PAGE_BREAK as u8, text.as_bytes()).is_some()
 }
 
 /// The layout model of a text, where it adds to the text's lines (pages,
@@ -33,14 +37,9 @@ pub fn structured(text: &str) -> Option<Document> {
         return None;
     }
     let doc = document(text);
-    if memchr::memchr(PAGE_BREAK as u8, text.as_bytes()).is_none() {
-        let view = doc.line_view();
-        let same = view.text.lines().eq(lines(text));
-        if same {
-            return None;
-        }
-    }
-    Some(doc)
+    // Pages always add; shapes only where the reader found one.
+    let same = !has_pages(text) && doc.line_view().text.lines().eq(lines(text));
+    (!same).then_some(doc)
 }
 
 /// The layout model of a text: see the module docs.
