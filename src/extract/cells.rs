@@ -25,25 +25,21 @@ pub(crate) fn rows_of_cells<'a>(t: &Template, lines: &[Line<'a>]) -> Result<Resh
     let undoubled = undouble(lines, &mut repeats);
     let lines = undoubled.as_deref().unwrap_or(lines);
     let found = Found::search(t, lines);
-    // Most texts have no label alone on a line followed by another: told
-    // without a copy.
-    let mut prev = false;
-    let pair = (0..lines.len()).any(|i| {
-        let here = lone_label(lines, &found, i).is_some();
-        std::mem::replace(&mut prev, here) && here
-    });
+    // Most texts have no label alone on a line followed by another.
+    let pair = found
+        .lone
+        .windows(2)
+        .any(|w| w[0].is_some() && w[1].is_some());
     if undoubled.is_none() && !pair {
         return Err(found);
     }
-    let lone: Vec<Option<usize>> = (0..lines.len())
-        .map(|i| lone_label(lines, &found, i))
-        .collect();
+    let lone = &found.lone;
     let mut out: Vec<Line<'a>> = Vec::new();
     let mut joins = Vec::new();
     let mut changed = false;
     let mut i = 0;
     while i < lines.len() {
-        if let Some((k, start)) = row_at(t, lines, &found, &lone, i) {
+        if let Some((k, start)) = row_at(t, lines, &found, lone, i) {
             // Labels before the row stay lines of their own.
             out.extend(lines[i..start].iter().cloned());
             let labels = &lines[start..start + k];
@@ -145,17 +141,6 @@ fn cells_of(cells: &[Line]) -> Vec<(usize, String)> {
 fn joined<'a>(cells: &[Line<'a>]) -> Line<'a> {
     let text: Vec<&str> = cells.iter().map(|l| l.clean.trim()).collect();
     Line::from_clean(cells[0].no, Cow::Owned(text.join("\t")))
-}
-
-/// The one label of line `i` when the line is that label and nothing else.
-fn lone_label(lines: &[Line], found: &Found, i: usize) -> Option<usize> {
-    let [label] = found.labels(i) else {
-        return None;
-    };
-    let clean = &lines[i].clean;
-    let (start, _) = marks::content_start(clean);
-    (label.start == start && label.end == clean.trim_end().len() && !clean.contains('\t'))
-        .then_some(label.label)
 }
 
 /// A row of `k` labels starting at `start` (at or after `i`, within the run
@@ -265,6 +250,10 @@ fn undouble<'a>(lines: &[Line<'a>], repeats: &mut Vec<(usize, String)>) -> Optio
             text += 1;
             if w[1].is_blank() {
                 followed += 1;
+            } else if (text - followed) * 10 > lines.len() {
+                // More lines not followed by a blank than the rule allows
+                // in the whole text: most texts are told in a few lines.
+                return None;
             }
         }
     }

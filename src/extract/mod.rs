@@ -159,6 +159,8 @@ pub(crate) struct Found {
     pub titles: Vec<usize>,
     /// `(line index, marker id)`.
     markers: Vec<(usize, usize)>,
+    /// Each line's lone label (see [`LineFound::lone`]).
+    pub(crate) lone: Vec<Option<usize>>,
 }
 
 impl Found {
@@ -170,6 +172,7 @@ impl Found {
         let mut first = Vec::with_capacity(lines.len() + 1);
         let mut titles = Vec::new();
         let mut markers = Vec::new();
+        let mut lone = Vec::with_capacity(lines.len());
         for (i, line) in lines.iter().enumerate() {
             first.push(labels.len());
             SEEN.with_borrow_mut(|seen| {
@@ -179,6 +182,7 @@ impl Found {
                 }
                 labels.extend_from_slice(&found.labels);
                 markers.extend(found.markers.iter().map(|&id| (i, id)));
+                lone.push(found.lone);
             });
         }
         first.push(labels.len());
@@ -187,6 +191,7 @@ impl Found {
             first,
             titles,
             markers,
+            lone,
         }
     }
 
@@ -227,10 +232,20 @@ impl Found {
         } else {
             Vec::new()
         };
+        let lone = match labels.as_slice() {
+            [l] if l.start == start
+                && l.end == line.clean.trim_end().len()
+                && !line.clean.contains('\t') =>
+            {
+                Some(l.label)
+            }
+            _ => None,
+        };
         LineFound {
             title,
             labels,
             markers,
+            lone,
         }
     }
 
@@ -314,6 +329,9 @@ struct LineFound {
     labels: Vec<LabelAt>,
     /// Revision markers.
     markers: Vec<usize>,
+    /// The one label of the line when the line is that label and nothing
+    /// else (a cell a converter wrote on a line of its own).
+    lone: Option<usize>,
 }
 
 thread_local! {

@@ -24,10 +24,13 @@ pub struct Found {
 /// bytes; [`table_at`] and [`wrap_width`] decide).
 pub fn may_have_shapes(text: &str) -> bool {
     let b = text.as_bytes();
+    // `<` for `<table` and `<br`: rare enough in forms to look at each.
     memchr::memchr3(b'|', b'\\', b'&', b).is_some()
-        || memchr::memmem::find(b, b"<table").is_some()
+        || memchr::memchr_iter(b'<', b).any(|i| {
+            let rest = &b[i + 1..];
+            rest.starts_with(b"table") || rest.starts_with(b"br")
+        })
         || memchr::memmem::find(b, b"---").is_some()
-        || memchr::memmem::find(b, b"<br").is_some()
         || wrap_width_of(b).is_some()
 }
 
@@ -486,8 +489,17 @@ fn wrap_width_of(b: &[u8]) -> Option<usize> {
             (line, table)
         })
     };
-    let max = lines().filter(|(_, t)| !t).map(|(l, _)| l.len()).max()?;
-    if !(50..=130).contains(&max) {
+    // The widest line of text, and no further once one is too wide.
+    let mut max = 0;
+    for (line, table) in lines() {
+        if !table {
+            if line.len() > 130 {
+                return None;
+            }
+            max = max.max(line.len());
+        }
+    }
+    if max < 50 {
         return None;
     }
     // The rule of `wrap_width`, in bytes: a bound, not the decision.
