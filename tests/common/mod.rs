@@ -11,6 +11,14 @@ pub fn records(template: &Template, path: &str) -> Vec<Record> {
     pipeline::process(template, &Source::File(path.into()))
 }
 
+/// [`records`], with the test build's own binary as the PDF worker (a
+/// test process cannot be one).
+pub fn records_with_worker(template: &Template, path: &str, exe: &str) -> Vec<Record> {
+    let mut opts = pipeline::Options::default();
+    opts.pdf.exe = exe.into();
+    pipeline::process_with(template, &Source::File(path.into()), &opts)
+}
+
 /// A record as JSON, the way it is written out (by the JSON writer, read
 /// back).
 pub fn json(record: &Record) -> Value {

@@ -45,14 +45,16 @@ impl Area {
 /// page.
 #[derive(Default)]
 pub struct Collector {
-    /// The rows of each page read so far.
-    pub pages: Vec<Vec<Row>>,
+    /// The pages read so far.
+    pub pages: Vec<Page>,
     /// Glyphs to add to pages: (1-based page, glyph).
     extra: Vec<(usize, Glyph)>,
     /// Where the form fields read from the AcroForm are drawn: (1-based
     /// page, area). Their appearances would say the value again.
     fields: Vec<(usize, Area)>,
     glyphs: Vec<Glyph>,
+    /// The ruling lines drawn on the page (table borders).
+    rules: Vec<Rule>,
     /// Drawing the page's annotations, not its content.
     pub in_annotations: bool,
     /// The run last filled: a fill-and-stroke mode draws it twice.
@@ -75,6 +77,7 @@ impl Collector {
 
     pub fn begin_page(&mut self) {
         self.glyphs.clear();
+        self.rules.clear();
         self.in_annotations = false;
         self.last_fill = None;
     }
@@ -83,8 +86,9 @@ impl Collector {
         let n = self.pages.len() + 1;
         let extra = self.extra.iter().filter(|(p, _)| *p == n);
         self.glyphs.extend(extra.map(|(_, g)| g.clone()));
-        self.pages.push(page_rows(&self.glyphs));
+        self.pages.push(page_rows(&self.glyphs, &self.rules));
         self.glyphs.clear();
+        self.rules.clear();
     }
 
     fn in_a_field(&self, x: f64, y: f64) -> bool {
@@ -98,7 +102,17 @@ impl Collector {
 }
 
 impl<'a> Device<'a> for Collector {
-    fn draw_path(&mut self, _: &BezPath, _: DrawProps<'a>, _: &DrawMode) {}
+    fn draw_path(&mut self, path: &BezPath, props: DrawProps<'a>, mode: &DrawMode) {
+        if self.in_annotations || self.rules.len() >= MAX_RULES {
+            return;
+        }
+        let stroked = match mode {
+            DrawMode::Stroke(_) | DrawMode::FillAndStroke(..) => true,
+            DrawMode::Fill(_) => false,
+            DrawMode::Invisible => return,
+        };
+        path_rules(path, props.transform, stroked, &mut self.rules);
+    }
     fn push_clip_path(&mut self, _: &ClipPath) {}
     fn push_transparency_group(&mut self, _: f32, _: Option<SoftMask<'a>>, _: BlendMode) {}
     fn draw_image(&mut self, _: Image<'a, '_>, _: ImageDrawProps<'a>) {}
@@ -172,6 +186,55 @@ impl<'a> Device<'a> for Collector {
     }
 }
 
+/// The straight lines a table's borders are drawn with, from one path
+/// drawn with `transform`: stroked segments that run across or down the
+/// page, and filled rectangles thin enough to be lines. A small closed
+/// shape (a box to tick) is no border.
+fn path_rules(path: &BezPath, transform: Affine, stroked: bool, out: &mut Vec<Rule>) {
+    use hayro_interpret::kurbo::{PathEl, Shape};
+    let b = transform.transform_rect_bbox(path.bounding_box());
+    let (w, h) = (b.width(), b.height());
+    if !stroked {
+        if w.min(h) <= 2.5 && w.max(h) >= 8.0 {
+            let mid = Point::new((b.x0 + b.x1) / 2.0, (b.y0 + b.y1) / 2.0);
+            let rule = if w > h {
+                Rule::between(Point::new(b.x0, mid.y), Point::new(b.x1, mid.y))
+            } else {
+                Rule::between(Point::new(mid.x, b.y0), Point::new(mid.x, b.y1))
+            };
+            out.extend(rule);
+        }
+        return;
+    }
+    if (2.0..20.0).contains(&w) && (2.0..20.0).contains(&h) {
+        return;
+    }
+    let (mut start, mut at) = (None, None);
+    for el in path.elements() {
+        let to = match *el {
+            PathEl::MoveTo(p) => {
+                let p = transform * p;
+                (start, at) = (Some(p), Some(p));
+                continue;
+            }
+            PathEl::LineTo(p) => transform * p,
+            PathEl::ClosePath => match start {
+                Some(p) => p,
+                None => continue,
+            },
+            // Curves are no table borders.
+            _ => {
+                at = None;
+                continue;
+            }
+        };
+        if let Some(from) = at {
+            out.extend(Rule::between(from, to));
+        }
+        at = Some(to);
+    }
+}
+
 /// How far a glyph moves the pen, in glyph space (a thousandth of an em).
 fn advance_width(g: &hayro_interpret::font::Glyph<'_>) -> Option<f32> {
     use hayro_interpret::font::Glyph::{Outline, Type3};
@@ -181,36 +244,196 @@ fn advance_width(g: &hayro_interpret::font::Glyph<'_>) -> Option<f32> {
     }
 }
 
-/// A run of glyphs between wide gaps: one table cell.
+/// A run of glyphs between wide gaps or table borders: one table cell.
 #[derive(Debug, Clone)]
 struct Cell {
     x: f64,
     end: f64,
     text: String,
+    /// How many borders down the page stand left of the cell.
+    col: usize,
+    /// The first border right of the cell (infinite without one).
+    right: f64,
 }
 
 /// Ends a line that runs to the right margin and goes on in the next line
 /// (a wrapped paragraph): see [`crate::input::Line::wraps`].
 pub const WRAP: char = '\u{2028}';
 
-/// One line of a page: baseline, font size, cells.
+/// Rules kept on one page at most: a drawing of many lines is no table.
+const MAX_RULES: usize = 20_000;
+
+/// A straight line drawn across the page (`across`) or down it: a table
+/// border. `at` is its y (across) or x (down); it runs `from..to` along.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    across: bool,
+    at: f64,
+    from: f64,
+    to: f64,
+}
+
+impl Rule {
+    /// The rule from `a` to `b`, when the two are on one line across or
+    /// down the page and far enough apart to be a border.
+    fn between(a: Point, b: Point) -> Option<Rule> {
+        let (dx, dy) = ((b.x - a.x).abs(), (b.y - a.y).abs());
+        if dy <= 0.5 && dx >= 8.0 {
+            Some(Rule {
+                across: true,
+                at: (a.y + b.y) / 2.0,
+                from: a.x.min(b.x),
+                to: a.x.max(b.x),
+            })
+        } else if dx <= 0.5 && dy >= 8.0 {
+            Some(Rule {
+                across: false,
+                at: (a.x + b.x) / 2.0,
+                from: a.y.min(b.y),
+                to: a.y.max(b.y),
+            })
+        } else {
+            None
+        }
+    }
+}
+
+/// One line of a page: baseline, font size, cells, and the table row it
+/// lies in, when borders close it on every side: the y of the rules above
+/// and below it.
 pub struct Row {
     y: f64,
     size: f64,
     cells: Vec<Cell>,
+    band: Option<(f64, f64)>,
 }
 
-/// The lines of one page.
-pub fn page_rows(glyphs: &[Glyph]) -> Vec<Row> {
-    lines(glyphs)
+/// One page's lines, and how far right the borders of its tables reach
+/// (0 without tables).
+pub struct Page {
+    rows: Vec<Row>,
+    reach: f64,
+}
+
+/// The lines of one page, their cells cut at the table borders they cross.
+pub fn page_rows(glyphs: &[Glyph], rules: &[Rule]) -> Page {
+    let (across, down): (Vec<&Rule>, Vec<&Rule>) = rules.iter().partition(|r| r.across);
+    // A table as wide as the text: its borders show where lines end.
+    let reach = across
+        .iter()
+        .filter(|r| r.to - r.from >= 100.0)
+        .map(|r| r.to)
+        .fold(0.0, f64::max);
+    let rows = lines(glyphs)
         .into_iter()
-        .map(|l| Row {
-            y: l[0].y,
-            size: l.iter().map(|g| g.size).fold(0.0, f64::max),
-            cells: cells(&l),
+        .map(|l| {
+            let y = l[0].y;
+            let size = l.iter().map(|g| g.size).fold(0.0, f64::max);
+            // The borders down the page this line's middle crosses.
+            let mid = y - size * 0.3;
+            let mut walls: Vec<f64> = down
+                .iter()
+                .filter(|r| r.from <= mid && mid <= r.to)
+                .map(|r| r.at)
+                .collect();
+            walls.sort_by(f64::total_cmp);
+            walls.dedup_by(|a, b| (*a - *b).abs() < 1.0);
+            let cells = cells(&l, &walls);
+            let band = band(&across, &walls, y, size, &cells);
+            Row {
+                y,
+                size,
+                cells,
+                band,
+            }
         })
         .filter(|r| !r.cells.is_empty())
-        .collect()
+        .collect();
+    Page { rows, reach }
+}
+
+/// The table row a line lies in: the nearest rules above and below it
+/// that run under all its cells, with two borders down the page at least.
+fn band(across: &[&Rule], walls: &[f64], y: f64, size: f64, cells: &[Cell]) -> Option<(f64, f64)> {
+    let (first, last) = (cells.first()?, cells.last()?);
+    if walls.len() < 2 || walls[0] > first.x || walls[walls.len() - 1] < last.end - 1.0 {
+        return None;
+    }
+    let under = |r: &&&Rule| r.from <= first.x && r.to >= last.end - 1.0;
+    let above = across
+        .iter()
+        .filter(under)
+        .filter(|r| r.at <= y - size * 0.5)
+        .map(|r| r.at)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let below = across
+        .iter()
+        .filter(under)
+        .filter(|r| r.at >= y - size * 0.2)
+        .map(|r| r.at)
+        .fold(f64::INFINITY, f64::min);
+    (above.is_finite() && below.is_finite()).then_some((above, below))
+}
+
+/// Whether two lines lie in one table row.
+fn same_band(a: &Row, b: &Row) -> bool {
+    match (a.band, b.band) {
+        (Some(x), Some(y)) => (x.0 - y.0).abs() < 0.5 && (x.1 - y.1).abs() < 0.5,
+        _ => false,
+    }
+}
+
+/// The lines of one table row that runs over several baselines (a label
+/// wrapped in its cell, a value under its label, a note): each cell's
+/// lines are joined where they wrap inside the cell. When every cell then
+/// holds one paragraph, the row is one line of tab-separated cells, as the
+/// layout model writes a row; otherwise each cell's paragraphs in turn.
+fn band_lines(rows: &[Row]) -> Vec<String> {
+    let first_col = rows
+        .iter()
+        .flat_map(|r| r.cells.iter().map(|c| c.col))
+        .min()
+        .unwrap_or(0);
+    let last_col = rows
+        .iter()
+        .flat_map(|r| r.cells.iter().map(|c| c.col))
+        .max()
+        .unwrap_or(0);
+    let mut columns: Vec<Vec<String>> = vec![Vec::new(); last_col - first_col + 1];
+    for c in first_col..=last_col {
+        let mut prev: Option<(&Cell, f64)> = None;
+        let mut last_y: Option<f64> = None;
+        for row in rows {
+            for cell in row.cells.iter().filter(|cell| cell.col == c) {
+                let paragraphs = &mut columns[c - first_col];
+                // A gap of about two lines is a blank line, as outside tables.
+                if last_y.is_some_and(|y| row.y - y > row.size * 1.9) {
+                    paragraphs.push(String::new());
+                    prev = None;
+                }
+                last_y = Some(row.y);
+                let wraps = prev.is_some_and(|(p, size)| {
+                    p.end + size * 0.25 + first_word_width(cell) > p.right - size * 0.6
+                });
+                match paragraphs.last_mut() {
+                    Some(last) if wraps && !last.is_empty() => {
+                        last.push(' ');
+                        last.push_str(&cell.text);
+                    }
+                    _ => paragraphs.push(cell.text.clone()),
+                }
+                prev = Some((cell, row.size));
+            }
+        }
+    }
+    if columns.iter().all(|c| c.len() <= 1) {
+        let cells: Vec<&str> = columns
+            .iter()
+            .map(|c| c.first().map_or("", String::as_str))
+            .collect();
+        return vec![cells.join("\t")];
+    }
+    columns.into_iter().flatten().collect()
 }
 
 /// The text of the pages, one line per baseline, cells separated by tabs,
@@ -218,32 +441,56 @@ pub fn page_rows(glyphs: &[Glyph]) -> Vec<Row> {
 /// each line (see [`super::Text`]). A vertical gap wider than about two
 /// lines is a blank line; a line whose paragraph goes on in the next line
 /// (on this page or the next) ends in [`WRAP`].
-pub fn text(pages: &[Vec<Row>]) -> super::Text {
+pub fn text(pages: &[Page]) -> super::Text {
     let mut out = String::new();
     let mut boxes = Vec::new();
-    for (p, rows) in pages.iter().enumerate() {
+    for (p, page) in pages.iter().enumerate() {
         if p > 0 {
             // Pages are told apart as pdftotext does (see
             // `crate::input::exported`).
             out.push(crate::input::exported::PAGE_BREAK);
         }
-        let right = right_margin(rows);
+        let rows = &page.rows;
+        let right = right_margin(rows, page.reach);
         let mut above: &[Cell] = &[];
-        for (i, row) in rows.iter().enumerate() {
+        let mut i = 0;
+        while i < rows.len() {
+            let row = &rows[i];
             if i > 0 && row.y - rows[i - 1].y > row.size * 1.9 {
                 out.push('\n');
                 boxes.push(None);
+            }
+            // A table row over several baselines.
+            let n = rows[i..].iter().take_while(|r| same_band(row, r)).count();
+            if n > 1 {
+                let band = &rows[i..i + n];
+                let bbox = band.iter().filter_map(row_box).reduce(|a, b| a.union(b));
+                for line in band_lines(band) {
+                    out.push_str(&line);
+                    out.push('\n');
+                    boxes.push(bbox);
+                }
+                above = &rows[i + n - 1].cells;
+                i += n;
+                continue;
             }
             out.push_str(&align(&row.cells, above));
             let next = match rows.get(i + 1) {
                 Some(n) if n.y - row.y <= row.size * 1.9 => Some(n),
                 Some(_) => None,
-                None => pages.get(p + 1).and_then(|next_page| next_page.first()),
+                None => pages
+                    .get(p + 1)
+                    .and_then(|next_page| next_page.rows.first()),
             };
             // Wrapped: the next line's first word would not have fit here.
+            // A line that starts a message of a pasted chat (`[09:20,
+            // 05/05/2025] Ana: ...`) or a box starts a line of its own.
             let wrapped = match (row.cells.as_slice(), next) {
                 ([cell], Some(n)) if n.cells.len() == 1 => {
-                    cell.end + first_word_width(&n.cells[0]) + row.size * 0.25 > right - row.size
+                    let starts_own = n.cells[0].text.starts_with(['[', '☐', '☒', '☑']);
+                    !starts_own
+                        && cell.end + first_word_width(&n.cells[0]) + row.size * 0.25
+                            > right - row.size
                 }
                 _ => false,
             };
@@ -253,6 +500,7 @@ pub fn text(pages: &[Vec<Row>]) -> super::Text {
             out.push('\n');
             boxes.push(row_box(row));
             above = &row.cells;
+            i += 1;
         }
     }
     super::Text {
@@ -281,14 +529,16 @@ fn row_box(row: &Row) -> Option<crate::document::Rect> {
 }
 
 /// Where paragraphs end on the right: the widest line of one cell and
-/// some length (rows of a table may reach further). Without such lines,
-/// no line is taken as wrapped.
-fn right_margin(rows: &[Row]) -> f64 {
+/// some length (rows of a table may reach further), or the right border
+/// of a table as wide as the text, when further. Without either, no line
+/// is taken as wrapped.
+fn right_margin(rows: &[Row], reach: f64) -> f64 {
     let widest = rows
         .iter()
         .filter(|r| r.cells.len() == 1 && r.cells[0].text.chars().count() > 20)
         .map(|r| r.cells[0].end)
-        .fold(0.0, f64::max);
+        .fold(0.0, f64::max)
+        .max(reach);
     if widest > 0.0 {
         widest
     } else {
@@ -336,9 +586,10 @@ fn lines(glyphs: &[Glyph]) -> Vec<Vec<&Glyph>> {
     out
 }
 
-/// Splits a line into cells at gaps wider than about twice the font size;
-/// a smaller gap is a space.
-fn cells(line: &[&Glyph]) -> Vec<Cell> {
+/// Splits a line into cells at gaps wider than about twice the font size
+/// and at the borders down the page (`walls`, sorted) it crosses; a
+/// smaller gap is a space.
+fn cells(line: &[&Glyph], walls: &[f64]) -> Vec<Cell> {
     let mut out: Vec<Cell> = Vec::new();
     let mut last_end = f64::NEG_INFINITY;
     for g in line {
@@ -352,8 +603,9 @@ fn cells(line: &[&Glyph]) -> Vec<Cell> {
             continue;
         }
         let gap = g.x - last_end;
+        let wall = walls.iter().any(|&w| w > last_end - 1.0 && w < g.x + 1.0);
         match out.last_mut() {
-            Some(c) if gap <= g.size * 2.0 => {
+            Some(c) if gap <= g.size * 2.0 && !wall => {
                 if gap > g.size * 0.12 && !c.text.ends_with(' ') {
                     c.text.push(' ');
                 }
@@ -364,6 +616,12 @@ fn cells(line: &[&Glyph]) -> Vec<Cell> {
                 x: g.x,
                 end: g.x + g.width,
                 text: g.text.clone(),
+                col: walls.iter().take_while(|&&w| w < g.x + 1.0).count(),
+                right: walls
+                    .iter()
+                    .copied()
+                    .find(|&w| w >= g.x + 1.0)
+                    .unwrap_or(f64::INFINITY),
             }),
         }
         last_end = g.x + g.width.max(0.0);
@@ -438,7 +696,98 @@ mod tests {
 
     fn page(words: &[(f64, f64, &str)]) -> String {
         let glyphs: Vec<Glyph> = words.iter().flat_map(|(x, y, t)| word(*x, *y, t)).collect();
-        text(&[page_rows(&glyphs)]).text
+        text(&[page_rows(&glyphs, &[])]).text
+    }
+
+    fn across(y: f64, from: f64, to: f64) -> Rule {
+        Rule::between(Point::new(from, y), Point::new(to, y)).unwrap()
+    }
+
+    fn down(x: f64, from: f64, to: f64) -> Rule {
+        Rule::between(Point::new(x, from), Point::new(x, to)).unwrap()
+    }
+
+    /// A table of three columns (x 10–110–200–300): a row of labels from
+    /// y 88 to 116, a row of values from 116 to 130.
+    fn table_rules() -> Vec<Rule> {
+        let mut rules = vec![
+            across(88.0, 10.0, 300.0),
+            across(116.0, 10.0, 300.0),
+            across(130.0, 10.0, 300.0),
+        ];
+        rules.extend([10.0, 110.0, 200.0, 300.0].map(|x| down(x, 88.0, 130.0)));
+        rules
+    }
+
+    fn ruled_page(words: &[(f64, f64, &str)], rules: &[Rule]) -> String {
+        let glyphs: Vec<Glyph> = words.iter().flat_map(|(x, y, t)| word(*x, *y, t)).collect();
+        text(&[page_rows(&glyphs, rules)]).text
+    }
+
+    #[test]
+    fn a_label_wrapped_in_its_cell_is_read_whole() {
+        // "Demandado" fills its cell (x 115–199): "por?" went below it.
+        let t = ruled_page(
+            &[
+                (15.0, 100.0, "Tipo"),
+                (115.0, 100.0, "Demandado"),
+                (115.0, 112.0, "por?"),
+                (205.0, 100.0, "Dt. abertura"),
+                (205.0, 112.0, "protocolo"),
+                (15.0, 127.0, "Clínica"),
+                (115.0, 127.0, "Dentista"),
+                (205.0, 127.0, "778899"),
+            ],
+            &table_rules(),
+        );
+        assert_eq!(
+            t,
+            "Tipo\tDemandado por?\tDt. abertura protocolo\nClínica\tDentista\t778899\n"
+        );
+    }
+
+    #[test]
+    fn a_cell_of_several_paragraphs_is_written_cell_after_cell() {
+        // "Ok." would have fit after "Obs.:": a paragraph of its own.
+        let t = ruled_page(
+            &[
+                (15.0, 100.0, "Obs.:"),
+                (15.0, 112.0, "Ok."),
+                (115.0, 100.0, "Data"),
+                (15.0, 127.0, "x"),
+            ],
+            &table_rules(),
+        );
+        assert_eq!(t, "Obs.:\nOk.\nData\nx\n");
+    }
+
+    #[test]
+    fn a_border_between_glyphs_is_a_cell_boundary_and_a_box_is_no_border() {
+        use hayro_interpret::kurbo::Shape;
+        let mut rules = table_rules();
+        // A box to tick, drawn around "☐" at x 220: its sides are no walls.
+        let b = BezPath::from_vec(vec![
+            hayro_interpret::kurbo::PathEl::MoveTo(Point::new(218.0, 118.0)),
+            hayro_interpret::kurbo::PathEl::LineTo(Point::new(228.0, 118.0)),
+            hayro_interpret::kurbo::PathEl::LineTo(Point::new(228.0, 128.0)),
+            hayro_interpret::kurbo::PathEl::LineTo(Point::new(218.0, 128.0)),
+            hayro_interpret::kurbo::PathEl::ClosePath,
+        ]);
+        let mut found = Vec::new();
+        path_rules(&b, Affine::IDENTITY, true, &mut found);
+        assert!(found.is_empty(), "{found:?}");
+        // The same path filled is no line either; a thin one is.
+        path_rules(&b, Affine::IDENTITY, false, &mut found);
+        assert!(found.is_empty(), "{found:?}");
+        let thin = hayro_interpret::kurbo::Rect::new(10.0, 50.0, 300.0, 50.5).to_path(0.1);
+        path_rules(&thin, Affine::IDENTITY, false, &mut found);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].across && (found[0].at - 50.25).abs() < 0.01);
+        // "Tipo" ends at x 104, "Clínica" starts at 112: a gap of one
+        // character, but the border at 110 stands between them.
+        rules.push(down(110.0, 88.0, 130.0));
+        let t = ruled_page(&[(80.0, 127.0, "Tipo"), (112.0, 127.0, "Clínica")], &rules);
+        assert_eq!(t, "Tipo\tClínica\n");
     }
 
     #[test]
