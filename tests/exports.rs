@@ -66,10 +66,9 @@ const STILL_WRONG: &[(&str, &[&str])] = &[
     ),
     // A cell's two paragraphs, which markitdown joins with two spaces.
     ("markitdown/table-two-columns.md", &["contatos[1].obs"]),
-    // pandoc: a one-cell table of label and options is read as a table
-    // whose cell is the label's value; notes whose paragraphs pandoc
-    // separates by blank lines inside a table cell; "Qtd CRO(s)" as a
-    // table of one column in gfm.
+    // pandoc's gfm: notes whose paragraphs pandoc separates by blank lines
+    // inside a table cell; "Qtd CRO(s)" as a table of one column; a note
+    // wrapped inside a cell.
     (
         "pandoc-gfm/heldout-table.md",
         &["contatos[1].obs", "qtd_cros"],
@@ -78,67 +77,9 @@ const STILL_WRONG: &[(&str, &[&str])] = &[
         "pandoc-gfm/table-formtext.md",
         &["contatos[1].obs", "obs_geral", "qtd_cros"],
     ),
-    ("pandoc-gfm/table-legacy.md", &["obs_geral"]),
     (
         "pandoc-gfm/table-sdt-controls.md",
         &["contatos[1].obs", "obs_geral", "qtd_cros"],
-    ),
-    (
-        "pandoc-md/heldout-table.md",
-        &["necessario_abertura_protocolo", "setor_responsavel"],
-    ),
-    (
-        "pandoc-md/table-formtext.md",
-        &[
-            "necessario_abertura_protocolo",
-            "obs_geral",
-            "setor_responsavel",
-        ],
-    ),
-    // Boxes lost and groups left null, but without `marks_lost`.
-    (
-        "pandoc-md/table-legacy.md",
-        &[
-            "necessario_abertura_protocolo",
-            "obs_geral",
-            "setor_responsavel",
-        ],
-    ),
-    (
-        "pandoc-md/table-sdt-controls.md",
-        &[
-            "necessario_abertura_protocolo",
-            "obs_geral",
-            "setor_responsavel",
-        ],
-    ),
-    (
-        "pandoc-plain/heldout-table.txt",
-        &["necessario_abertura_protocolo", "setor_responsavel"],
-    ),
-    (
-        "pandoc-plain/table-formtext.txt",
-        &[
-            "necessario_abertura_protocolo",
-            "obs_geral",
-            "setor_responsavel",
-        ],
-    ),
-    (
-        "pandoc-plain/table-legacy.txt",
-        &[
-            "necessario_abertura_protocolo",
-            "obs_geral",
-            "setor_responsavel",
-        ],
-    ),
-    (
-        "pandoc-plain/table-sdt-controls.txt",
-        &[
-            "necessario_abertura_protocolo",
-            "obs_geral",
-            "setor_responsavel",
-        ],
     ),
 ];
 

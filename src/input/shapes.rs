@@ -246,9 +246,41 @@ fn dashed_table(lines: &[&str], at: usize) -> Option<Found> {
         if lines[sep].trim().is_empty() {
             return None;
         }
+        if sep > at + 1 && is_rule(lines[sep]) {
+            return one_column(lines, at, sep);
+        }
         sep += 1;
     }
     None
+}
+
+/// Pandoc's multiline table of one column: a rule, the header lines, a
+/// rule, the rows (separated by blank lines), a blank line, a rule.
+fn one_column(lines: &[&str], at: usize, sep: usize) -> Option<Found> {
+    let cell = |from: usize, to: usize| -> Vec<String> {
+        let text: Vec<&str> = lines[from..to].iter().map(|l| l.trim()).collect();
+        vec![text.join(" ")]
+    };
+    let mut rows = vec![(at + 1, cell(at + 1, sep))];
+    let mut i = sep + 1;
+    let mut first = None;
+    while i < lines.len() && !is_rule(lines[i]) {
+        match (lines[i].trim().is_empty(), first) {
+            (true, Some(f)) => {
+                rows.push((f, cell(f, i)));
+                first = None;
+            }
+            (false, None) => first = Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    // Closed by a rule after a blank line, as pandoc writes it; a row
+    // running into the rule is a text between dashed lines.
+    if i == lines.len() || first.is_some() || rows.len() < 2 {
+        return None;
+    }
+    Some(Found { rows, next: i + 1 })
 }
 
 /// A simple table: a header line (or two) at `at`, its dash groups at
@@ -310,7 +342,7 @@ fn grid_table(lines: &[&str], at: usize) -> Option<Found> {
         let t = lines[i].trim();
         if t.starts_with('+') {
             if !group.is_empty() {
-                rows.push((first, join_cells(&group)));
+                rows.push((first, grid_cells(&group)));
                 group.clear();
             }
             first = i + 1;
@@ -328,7 +360,7 @@ fn grid_table(lines: &[&str], at: usize) -> Option<Found> {
                 chars[a.min(b)..b]
                     .iter()
                     .collect::<String>()
-                    .trim()
+                    .trim_end()
                     .to_string()
             })
             .collect();
@@ -413,6 +445,55 @@ fn html_table(lines: &[&str], at: usize) -> Option<Found> {
 
 /// [`join_rows`] for a grid table, where an empty line inside a cell
 /// starts its next paragraph.
+/// The cells of a grid table's row from their lines (untrimmed, so that a
+/// table nested in a cell keeps its columns): a cell holding a dashed
+/// table gives that table's rows, one a line, its cells joined by spaces.
+fn grid_cells(parts: &[Vec<String>]) -> Vec<String> {
+    let mut cells = join_cells(
+        &parts
+            .iter()
+            .map(|p| p.iter().map(|c| c.trim().to_string()).collect())
+            .collect::<Vec<_>>(),
+    );
+    for (c, cell) in cells.iter_mut().enumerate() {
+        let lines: Vec<&str> = parts
+            .iter()
+            .filter_map(|p| p.get(c))
+            .map(String::as_str)
+            .collect();
+        let Some(at) = lines.iter().position(|l| !l.trim().is_empty()) else {
+            continue;
+        };
+        if !lines[at].trim_start().starts_with("--") {
+            continue;
+        }
+        let Some(found) = dashed_table(&lines, at) else {
+            continue;
+        };
+        if lines[found.next.min(lines.len())..]
+            .iter()
+            .any(|l| !l.trim().is_empty())
+        {
+            continue;
+        }
+        let rows: Vec<String> = found
+            .rows
+            .iter()
+            .map(|(_, r)| {
+                let words: Vec<&str> = r
+                    .iter()
+                    .map(|c| c.trim())
+                    .filter(|c| !c.is_empty())
+                    .collect();
+                words.join(" ")
+            })
+            .filter(|r| !r.is_empty())
+            .collect();
+        *cell = rows.join("\n");
+    }
+    cells
+}
+
 fn join_cells(parts: &[Vec<String>]) -> Vec<String> {
     let n = parts.iter().map(Vec::len).max().unwrap_or(0);
     (0..n)
@@ -459,7 +540,10 @@ pub fn wrap_width(lines: &[&str]) -> Option<usize> {
             cut += 1;
         }
     }
-    (cut >= 2 && cut * 5 >= runs_on * 4).then_some(width)
+    // In text whose paragraphs blank lines separate, two lines of text
+    // that touch are one paragraph: one such wrap is enough.
+    let enough = cut >= 2 || cut == 1 && blank_separated(lines);
+    (enough && cut * 5 >= runs_on * 4).then_some(width)
 }
 
 /// Whether blank lines separate the text's paragraphs: three in four of
@@ -504,9 +588,14 @@ fn wrap_width_of(b: &[u8]) -> Option<usize> {
     }
     // The rule of `wrap_width`, in bytes: a bound, not the decision.
     let (mut runs_on, mut cut, mut prev) = (0, 0, None);
+    let (mut text, mut followed) = (0, 0);
     for (line, table) in lines() {
         let blank = line.first().is_none_or(|c| c.is_ascii_whitespace())
             && line.iter().all(|c| c.is_ascii_whitespace());
+        if prev.is_some() {
+            text += 1;
+            followed += usize::from(blank);
+        }
         if let (Some(p), false, false) = (prev, blank, table) {
             runs_on += 1;
             let word = memchr::memchr(b' ', line).unwrap_or(line.len());
@@ -516,7 +605,9 @@ fn wrap_width_of(b: &[u8]) -> Option<usize> {
         }
         prev = (!blank && !table).then_some(line.len());
     }
-    (cut >= 2 && cut * 5 >= runs_on * 4).then_some(max)
+    let separated = text >= 10 && followed * 4 >= text * 3;
+    let enough = cut >= 2 || cut == 1 && separated;
+    (enough && cut * 5 >= runs_on * 4).then_some(max)
 }
 
 /// Whether `line` was cut by the wrapping at `width` before `next`: the
@@ -713,6 +804,37 @@ mod tests {
             table("  ----------\n  a    b\n  ---- ----\n  1    2\n"),
             None
         );
+        // One column: label and options, a header over its rows.
+        let t = "  ------------------------------\n  Necessário abertura de\n  protocolo\n  ------------------------------\n  ☐ SIM ☒ NÃO\n\n  ------------------------------\nafter";
+        assert_eq!(
+            table(t).unwrap(),
+            rows(&[&["Necessário abertura de protocolo"], &["☐ SIM ☒ NÃO"]])
+        );
+        // Text between dashed lines, with no blank line before the last:
+        // a heading set off by rules, not a table.
+        assert_eq!(table("-----\nRESUMO\n-----\ntexto\n-----\n"), None);
+    }
+
+    #[test]
+    fn a_table_nested_in_a_grid_cell_gives_its_rows() {
+        let t = "+--------------------------------------------+
+| Setor responsável                          |
++============================================+
+|   ---------------------------------------- |
+|   ☐ T.I.    ☒ Central de    ☐ Comercial    |
+|             atendimento                    |
+|   --------- ------------- -------------    |
+|                                            |
+|   ---------------------------------------- |
++--------------------------------------------+
+";
+        assert_eq!(
+            table(t).unwrap(),
+            rows(&[
+                &["Setor responsável"],
+                &["☐ T.I. ☒ Central de atendimento ☐ Comercial"]
+            ])
+        );
     }
 
     #[test]
@@ -766,6 +888,23 @@ mod tests {
         assert!(!wrapped(lines[1], lines[2], 72));
         assert!(wrapped(lines[5], lines[6], 72));
         assert!(!wrapped("Status retenção", "☐ Retenção Efetiva", 72));
+        // Paragraphs separated by blank lines, as pandoc writes them: the
+        // one pair of lines that touch is a wrapped paragraph.
+        let mut pandoc = vec!["Obs. Geral", ""];
+        for _ in 0..8 {
+            pandoc.extend(["Recepcionada vossa demanda.", ""]);
+        }
+        pandoc.extend([
+            "Dentista solicitou desligamento imediato por encerramento das",
+            "atividades.",
+            "",
+            "Setor responsável",
+        ]);
+        assert_eq!(wrap_width(&pandoc), Some(61));
+        assert!(may_have_shapes(&pandoc.join("\n")));
+        // The same lines without the blank lines: a form's own lines.
+        let packed: Vec<&str> = pandoc.iter().copied().filter(|l| !l.is_empty()).collect();
+        assert_eq!(wrap_width(&packed), None);
         // Lines of a form not wrapped: no width.
         assert_eq!(
             wrap_width(&["Colaborador Ana", "Data 20/03/2025", "CPF 1"]),
