@@ -66,21 +66,6 @@ const STILL_WRONG: &[(&str, &[&str])] = &[
     ),
     // A cell's two paragraphs, which markitdown joins with two spaces.
     ("markitdown/table-two-columns.md", &["contatos[1].obs"]),
-    // pandoc's gfm: notes whose paragraphs pandoc separates by blank lines
-    // inside a table cell; "Qtd CRO(s)" as a table of one column; a note
-    // wrapped inside a cell.
-    (
-        "pandoc-gfm/heldout-table.md",
-        &["contatos[1].obs", "qtd_cros"],
-    ),
-    (
-        "pandoc-gfm/table-formtext.md",
-        &["contatos[1].obs", "obs_geral", "qtd_cros"],
-    ),
-    (
-        "pandoc-gfm/table-sdt-controls.md",
-        &["contatos[1].obs", "obs_geral", "qtd_cros"],
-    ),
 ];
 
 #[test]

@@ -525,7 +525,7 @@ fn join_cells(parts: &[Vec<String>]) -> Vec<String> {
 /// line) has short lines running on.
 pub fn wrap_width(lines: &[&str]) -> Option<usize> {
     let len = |l: &str| l.trim_end().chars().count();
-    let table = |l: &str| l.starts_with("  ") || l.starts_with(['|', '+', '<']) || l.contains('\t');
+    let table = table_line;
     let width = lines.iter().filter(|l| !table(l)).map(|l| len(l)).max()?;
     if !(50..=100).contains(&width) {
         return None;
@@ -546,11 +546,21 @@ pub fn wrap_width(lines: &[&str]) -> Option<usize> {
     (enough && cut * 5 >= runs_on * 4).then_some(width)
 }
 
+/// A line of a table or of markup, which neither wraps nor separates
+/// paragraphs: a table's own (`|`, `+`, indented by two spaces, tabs) and
+/// HTML's (a tag starts or ends it, as inside pandoc's HTML tables).
+fn table_line(l: &str) -> bool {
+    l.starts_with("  ")
+        || l.starts_with(['|', '+', '<'])
+        || l.contains('\t')
+        || l.trim_end().ends_with('>')
+}
+
 /// Whether blank lines separate the text's paragraphs: three in four of
 /// its lines of text (not of tables) are followed by one, as markdown
 /// writers and pandoc write them.
 pub fn blank_separated(lines: &[&str]) -> bool {
-    let table = |l: &str| l.starts_with(['|', '+', '<']) || l.starts_with("  ") || l.contains('\t');
+    let table = table_line;
     let (mut text, mut followed) = (0, 0);
     for w in lines.windows(2) {
         if !w[0].trim().is_empty() && !table(w[0]) {
@@ -569,7 +579,8 @@ fn wrap_width_of(b: &[u8]) -> Option<usize> {
         memchr::memchr_iter(b'\n', b).map(move |end| {
             let line = &b[start..end];
             start = end + 1;
-            let table = matches!(line.first(), Some(b'|' | b'+' | b'<' | b' ' | b'\t'));
+            let table = matches!(line.first(), Some(b'|' | b'+' | b'<' | b' ' | b'\t'))
+                || line.trim_ascii_end().last() == Some(&b'>');
             (line, table)
         })
     };
@@ -902,6 +913,17 @@ mod tests {
         ]);
         assert_eq!(wrap_width(&pandoc), Some(61));
         assert!(may_have_shapes(&pandoc.join("\n")));
+        // Lines inside pandoc's HTML tables neither wrap nor separate.
+        let mut gfm = pandoc.clone();
+        for _ in 0..5 {
+            gfm.extend([
+                "<td><p>☐ Ofertado Novos Valores ☐ Ofertado",
+                "Divulgação</p>",
+                "<p>☐ Outros</p>",
+            ]);
+        }
+        assert!(blank_separated(&gfm));
+        assert_eq!(wrap_width(&gfm), Some(61));
         // The same lines without the blank lines: a form's own lines.
         let packed: Vec<&str> = pandoc.iter().copied().filter(|l| !l.is_empty()).collect();
         assert_eq!(wrap_width(&packed), None);
