@@ -237,7 +237,7 @@ fn unreadable_marks_are_unknown_never_a_guess() {
     assert_eq!(
         f["necessario_abertura_protocolo"],
         Value::Null,
-        "marks after the labels"
+        "one box between two options: after Sim or before Não"
     );
     assert_eq!(f["acao_retencao"], serde_json::json!(["ofertado_suporte"]));
     let w = |field: &str, line: usize| {

@@ -249,12 +249,19 @@ fn read_options_now(group: &Field, line: &Line, from: usize, to: usize) -> Optio
         });
         prev_end = end;
     }
-    // "Sim ☐ Não ☒": marks after their labels cannot be paired safely.
+    // "Sim ☐ Não ☒": marks after their labels. Paired when every option
+    // has none before it and one right after it (only white space between);
+    // any other mix cannot be paired safely.
     let unused_after_last = marks
         .iter()
         .zip(&used)
         .any(|(m, u)| !u && m.start >= prev_end);
-    if unused_after_last && out.hits.first().is_some_and(|h| h.mark.is_none()) {
+    if unused_after_last && pair_after(&line.clean, &spans, &marks, &mut out.hits, to) {
+        for m in &marks {
+            covered.push((m.start, m.end));
+        }
+        prev_end = marks.last().map_or(prev_end, |m| m.end);
+    } else if unused_after_last && out.hits.first().is_some_and(|h| h.mark.is_none()) {
         out.marks_after_labels = true;
         let span = line.clean[from..to].trim().to_string();
         for h in out.hits.iter_mut() {
@@ -285,6 +292,34 @@ fn read_options_now(group: &Field, line: &Line, from: usize, to: usize) -> Optio
     }
     out.leftover = uncovered(&line.clean, from, to, &mut covered);
     out
+}
+
+/// Pairs each option with the one mark right after it, when every option
+/// of the span has exactly that and the first none before it (`Sim ☐ Não
+/// ☒`, or `Desligamento ☒` alone on its line).
+fn pair_after(
+    clean: &str,
+    spans: &[(usize, usize, usize)],
+    marks: &[MarkAt],
+    hits: &mut [Hit],
+    to: usize,
+) -> bool {
+    // Read the other way, each mark after an option would stand before the
+    // next one: the first option's having none tells the two apart.
+    if marks.len() != spans.len() || hits.first().is_none_or(|h| h.mark.is_some()) {
+        return false;
+    }
+    for (i, (&(_, end, _), m)) in spans.iter().zip(marks).enumerate() {
+        let next = spans.get(i + 1).map_or(to, |s| s.0);
+        if m.start < end || m.end > next || !clean[end..m.start].trim().is_empty() {
+            return false;
+        }
+    }
+    for ((h, m), &(start, _, _)) in hits.iter_mut().zip(marks).zip(spans) {
+        h.mark = Some(m.mark);
+        h.raw = clean[start..m.end].into();
+    }
+    true
 }
 
 /// Option labels in the span: clean `(start, end, option)`, in order, not

@@ -25,7 +25,13 @@ pub enum Slot {
         lines: Vec<(usize, String)>,
     },
     /// Options of a checkbox group, or the one box of a `box` field.
-    Options { line: usize, hits: Vec<Hit> },
+    Options {
+        line: usize,
+        hits: Vec<Hit>,
+        /// Checked boxes that no option of the group takes: `(line, text)`,
+        /// the text also in `unplaced`.
+        stray: Vec<(usize, String)>,
+    },
     /// Counts per option (`counts` tables): `(option, count as written, line)`.
     Counts {
         line: usize,

@@ -203,7 +203,10 @@ impl Scanner<'_> {
                 );
             }
             Pending::Group(place) if !starts_row => {
-                if self.group_line(place, line, 0, line.clean.len()) {
+                if self.group_line(place, line, 0, line.clean.len())
+                    || self.marks_below(place, line)
+                    || self.stray_line(place, line)
+                {
                     self.pending = Pending::Group(place);
                     return;
                 }
@@ -598,6 +601,7 @@ impl Scanner<'_> {
                     Slot::Options {
                         line: line.no,
                         hits: vec![hit],
+                        stray: Vec::new(),
                     },
                 );
                 self.unplace(line.no, seg);
@@ -697,6 +701,7 @@ impl Scanner<'_> {
             }
             for text in &read.leftover {
                 self.unplace(line.no, text);
+                self.stray(place, line.no, text);
             }
             if let Some(tail) = &read.tail {
                 if line.wraps {
@@ -704,6 +709,7 @@ impl Scanner<'_> {
                     self.carry = Some((line.no, tail.clone()));
                 } else {
                     self.unplace(line.no, tail);
+                    self.stray(place, line.no, tail);
                 }
             }
             let hits = read.hits.iter().map(|h| marks::Hit {
@@ -718,11 +724,91 @@ impl Scanner<'_> {
                     Slot::Options {
                         line: line.no,
                         hits: hits.collect(),
+                        stray: Vec::new(),
                     },
                 ),
             }
             true
         })
+    }
+
+    /// A line of marks alone under a line of options that had none (options
+    /// laid out as table columns, their boxes in the row below): the marks
+    /// go to those options in order; when they do not count the same, the
+    /// options' state is unreadable, never unchecked.
+    fn marks_below(&mut self, place: Place, line: &Line) -> bool {
+        let clean = &line.clean;
+        let found = marks::find_marks(clean, 0, clean.len());
+        if found.is_empty() {
+            return false;
+        }
+        let mut covered: Vec<(usize, usize)> = found.iter().map(|m| (m.start, m.end)).collect();
+        if !marks::uncovered(clean, 0, clean.len(), &mut covered).is_empty() {
+            return false;
+        }
+        let Some(Slot::Options { hits, .. }) = slot_mut(&mut self.form, place) else {
+            return false;
+        };
+        let Some(last) = hits.last().map(|h| h.line) else {
+            return false;
+        };
+        let row = hits
+            .iter()
+            .rposition(|h| h.line != last)
+            .map_or(0, |i| i + 1);
+        let above = &mut hits[row..];
+        if above.iter().any(|h| h.mark.is_some()) {
+            return false;
+        }
+        if above.len() == found.len() {
+            for (h, m) in above.iter_mut().zip(&found) {
+                h.mark = Some(m.mark);
+                h.raw = format!("{} {}", &clean[m.start..m.end], h.raw).into();
+            }
+        } else {
+            for h in above.iter_mut() {
+                h.mark = Some(marks::Mark::Unreadable);
+                let below: Vec<&str> = clean.split_whitespace().collect();
+                h.raw = format!("{} (marks below: {})", h.raw, below.join(" ")).into();
+            }
+        }
+        self.form.account(line.no, clean);
+        true
+    }
+
+    /// A line led by a box that no option of the group takes (`☒
+    /// Reativação`): its text is unplaced, a checked box kept on the group
+    /// for its error, and the group reads on.
+    fn stray_line(&mut self, place: Place, line: &Line) -> bool {
+        if !marks::content_start(&line.clean).1 {
+            return false;
+        }
+        let text = line.clean.trim();
+        self.unplace(line.no, text);
+        self.stray(place, line.no, text);
+        true
+    }
+
+    /// Keeps a checked box in `text` on the group: no option took it.
+    fn stray(&mut self, place: Place, no: usize, text: &str) {
+        let checked = marks::find_marks(text, 0, text.len())
+            .iter()
+            .any(|m| m.mark == marks::Mark::Checked);
+        if !checked {
+            return;
+        }
+        match slot_mut(&mut self.form, place) {
+            Some(Slot::Options { stray, .. }) => stray.push((no, text.to_string())),
+            _ => set_slot(
+                &mut self.form,
+                place,
+                Slot::Options {
+                    line: no,
+                    hits: Vec::new(),
+                    stray: vec![(no, text.to_string())],
+                },
+            ),
+        }
     }
 
     /// Pairs the cells of a line with labels that had no value.

@@ -179,7 +179,7 @@ fn typed(
                 Value::String(text.to_string())
             }
         }
-        Slot::Options { hits, .. } => group(f, hits, &path(), issues),
+        Slot::Options { hits, stray, .. } => group(f, hits, stray, &path(), issues),
         Slot::Counts { cells, .. } => counts(t, f, cells, &path(), issues),
         Slot::Text { text, .. } if is_word_prompt(text) => {
             issues.push(Issue::warning(
@@ -230,8 +230,28 @@ fn typed(
 
 /// The state of a checkbox group or box, or `null` with a warning when the
 /// export does not tell it.
-fn group(f: &Field, hits: &[Hit], path: &str, issues: &mut Vec<Issue>) -> Value {
+fn group(
+    f: &Field,
+    hits: &[Hit],
+    stray: &[(usize, String)],
+    path: &str,
+    issues: &mut Vec<Issue>,
+) -> Value {
     let line = hits.first().map(|h| h.line);
+    // A checked box no option takes: never a silently shorter list.
+    for (no, text) in stray {
+        issues.push(Issue::error(
+            Some(path.to_string()),
+            "mark_unassigned",
+            format!(
+                "{path}: a checked box that is none of the group's options: {text:?} (in unplaced)"
+            ),
+            Some(*no),
+        ));
+    }
+    if hits.is_empty() {
+        return Value::Null;
+    }
     if hits.iter().all(|h| h.mark.is_none()) {
         issues.push(Issue::warning(
             Some(path.to_string()),

@@ -141,7 +141,7 @@ impl<'v> Validator<'v> {
         };
         if about("marks_lost") || about("mark_unreadable") {
             State::Unknown
-        } else if about("multiple_checked") {
+        } else if about("multiple_checked") || about("mark_unassigned") {
             State::Conflict
         } else {
             State::Known
