@@ -41,17 +41,19 @@ fn every_text_fixture_reads_the_same_through_the_model() {
             continue; // binary junk: never reaches recognition
         };
         // A converter's tables and wrapped lines are the model's to read;
-        // every other text is its own line view.
-        if structured(&d.text).is_some() && !d.text.contains('\u{c}') {
+        // every other text is its own line view, its page breaks (which the
+        // model makes pages of) aside.
+        let text = d.text.replace('\u{c}', "");
+        if structured(&text).is_some() {
             shaped.push(f.display().to_string());
             continue;
         }
         plain += 1;
         let view = document(&d.text).line_view();
-        assert_eq!(seen(&view.text), seen(&d.text), "{}", f.display());
+        assert_eq!(seen(&view.text), seen(&text), "{}", f.display());
         assert_eq!(
             view.places.len(),
-            split_lines(&d.text).len(),
+            split_lines(&text).len(),
             "{}",
             f.display()
         );
@@ -61,7 +63,9 @@ fn every_text_fixture_reads_the_same_through_the_model() {
     assert!(shaped.len() >= 20, "{shaped:?}");
     for f in &shaped {
         assert!(
-            f.starts_with("fixtures/exports/") || f.starts_with("fixtures/shapes/"),
+            f.starts_with("fixtures/exports/")
+                || f.starts_with("fixtures/shapes/")
+                || f == "fixtures/boxes/columns-pipe.txt",
             "{f}"
         );
     }
