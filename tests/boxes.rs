@@ -82,29 +82,26 @@ fn boxes_after_options_in_lists_and_in_the_row_below_are_read() {
 
 #[test]
 fn boxes_that_cannot_be_paired_leave_the_state_unknown() {
-    // Two boxes under three options.
-    let (r, issues) = read("columns-short");
-    assert_eq!(r["fields"]["status_retencao"], json!(null));
-    assert_eq!(
-        issues,
-        vec![
-            issue("warning", "mark_unreadable", Some("status_retencao"), 23),
-            issue("error", "state_unknown", Some("status_retencao"), 22),
-        ]
-    );
-    let m = message(&r, "mark_unreadable");
-    assert!(m.contains("marks below: ☐ ☒"), "{m}");
-    // "Retenção Efetiva ☒ Desligamento ☐ Não se trata de Retenção": the
-    // boxes stand after the first option and before the last: not guessed.
-    let (r, issues) = read("ambiguous");
-    assert_eq!(r["fields"]["status_retencao"], json!(null));
-    assert_eq!(
-        issues,
-        vec![
-            issue("warning", "mark_unreadable", Some("status_retencao"), 23),
-            issue("error", "state_unknown", Some("status_retencao"), 22),
-        ]
-    );
+    // Two boxes under three options; and "Retenção Efetiva ☒ Desligamento
+    // ☐ Não se trata de Retenção", boxes after the first option and before
+    // the last: not guessed.
+    for (name, said) in [
+        ("columns-short", "marks below: ☐ ☒"),
+        ("ambiguous", "\"Retenção Efetiva\""),
+    ] {
+        let (r, issues) = read(name);
+        assert_eq!(r["fields"]["status_retencao"], json!(null), "{name}");
+        assert_eq!(
+            issues,
+            vec![
+                issue("warning", "mark_unreadable", Some("status_retencao"), 23),
+                issue("error", "state_unknown", Some("status_retencao"), 22),
+            ],
+            "{name}"
+        );
+        let m = message(&r, "mark_unreadable");
+        assert!(m.contains(said), "{name}: {m}");
+    }
 }
 
 #[test]
