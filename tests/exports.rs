@@ -179,3 +179,37 @@ fn word_prompts_are_no_value() {
         .any(|i| i["code"] == "placeholder" && i["field"] == "outros_convenios");
     assert!(warned, "{}", got["issues"]);
 }
+
+/// Column-aligned text (`pdftotext -layout` of LibreOffice's PDF of the
+/// table form): rows of label cells over rows of values, the columns told
+/// by where the labels start; labels wrapped in their column (`Demandado`
+/// over `por?`, `nº CRO(S) únicos` over `divulgados`) are read whole, and
+/// a value under an empty cell (`1º contato`, then the date under `Data`)
+/// pairs by its column.
+#[test]
+fn column_aligned_text_pairs_values_by_column() {
+    let t = Template::default_template();
+    let records = common::records(
+        &t,
+        "fixtures/exports/pdftotext-layout/table-sdt-controls.txt",
+    );
+    let f = &common::json(&records[0])["fields"];
+    let want = [
+        ("colaborador", serde_json::json!("Ana Beatriz")),
+        ("nome_dentista", serde_json::json!("Dra. Renata Tonin")),
+        ("data_inclusao", serde_json::json!("2019-02-01")),
+        ("tipo", serde_json::json!("Clínica")),
+        ("demandado_por", serde_json::json!("Dentista")),
+        ("numero_protocolo", serde_json::json!("778899")),
+        ("data_abertura_protocolo", serde_json::json!("2025-03-19")),
+        ("uf", serde_json::json!("MG")),
+        ("cidade", serde_json::json!("Belo Horizonte")),
+        ("numero_vidas", serde_json::json!(2350)),
+        ("numero_cros_unicos_divulgados", serde_json::json!(4)),
+        ("valor_ultima_producao", serde_json::json!("12500.00")),
+    ];
+    for (key, value) in want {
+        assert_eq!(f[key], value, "{key}");
+    }
+    assert_eq!(f["contatos"][0]["data"], serde_json::json!("2025-03-20"));
+}

@@ -249,9 +249,9 @@ fn read_options_now(group: &Field, line: &Line, from: usize, to: usize) -> Optio
         });
         prev_end = end;
     }
-    // "Sim ☐ Não ☒": marks after their labels. Paired when every option
-    // has none before it and one right after it (only white space between);
-    // any other mix cannot be paired safely.
+    // "Sim ☐ Não ☒": marks after their labels. Paired when each option has
+    // one right after it (only white space between) and the first none
+    // before it; any other mix cannot be paired safely.
     let unused_after_last = marks
         .iter()
         .zip(&used)

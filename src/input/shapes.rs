@@ -32,6 +32,28 @@ pub fn may_have_shapes(text: &str) -> bool {
         })
         || memchr::memmem::find(b, b"---").is_some()
         || wrap_width_of(b).is_some()
+        || has_aligned_rows(b)
+}
+
+/// Two lines running, each with a gap of three spaces or more between
+/// text: column-aligned text may be there (see [`aligned_table`]).
+fn has_aligned_rows(b: &[u8]) -> bool {
+    if memchr::memmem::find(b, b"   ").is_none() {
+        return false;
+    }
+    let gap = |line: &[u8]| {
+        let text = line.iter().position(|c| !c.is_ascii_whitespace());
+        text.is_some_and(|t| memchr::memmem::find(line[t..].trim_ascii_end(), b"   ").is_some())
+    };
+    let mut prev = false;
+    for line in b.split(|&c| c == b'\n') {
+        let now = gap(line);
+        if now && prev {
+            return true;
+        }
+        prev = now;
+    }
+    false
 }
 
 /// The table starting at line `at`, if one does.
@@ -61,7 +83,98 @@ pub fn table_at(lines: &[&str], at: usize) -> Option<Found> {
             }
         }
     }
-    None
+    aligned_table(lines, at)
+}
+
+/// The pieces of a line of column-aligned text: `(start column, text)`,
+/// split at runs of three spaces or more.
+fn aligned_cells(line: &str) -> Vec<(usize, String)> {
+    let chars: Vec<char> = line.trim_end().chars().collect();
+    let mut out: Vec<(usize, String)> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == ' ' {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i;
+        while end < chars.len() && !chars[end..].starts_with(&[' ', ' ', ' ']) {
+            end += 1;
+        }
+        out.push((
+            start,
+            chars[start..end]
+                .iter()
+                .collect::<String>()
+                .trim_end()
+                .to_string(),
+        ));
+        i = end;
+    }
+    out
+}
+
+/// Column-aligned text (`pdftotext -layout`, fixed-width reports): a row
+/// of two cells or more (three spaces or more between them), and under it,
+/// up to the next blank line, lines whose every piece starts where a cell
+/// of the first row starts. A line with fewer pieces that another line
+/// with more follows is the first row's labels wrapped in their columns
+/// (`Demandado` over `por?`); the others are rows, a piece to the column
+/// it starts in, an empty cell where none does.
+fn aligned_table(lines: &[&str], at: usize) -> Option<Found> {
+    let head = aligned_cells(lines[at]);
+    if head.len() < 2 || lines[at].contains('\t') {
+        return None;
+    }
+    let starts: Vec<usize> = head.iter().map(|c| c.0).collect();
+    let column = |start: usize| starts.iter().position(|&s| s.abs_diff(start) <= 1);
+    let mut below: Vec<Vec<(usize, String)>> = Vec::new();
+    let mut i = at + 1;
+    while i < lines.len() && !lines[i].trim().is_empty() && below.len() < 4 {
+        let cells = aligned_cells(lines[i]);
+        let placed: Option<Vec<(usize, String)>> = cells
+            .into_iter()
+            .map(|(s, t)| column(s).map(|c| (c, t)))
+            .collect();
+        match placed {
+            Some(p) if !lines[i].contains('\t') => below.push(p),
+            _ => break,
+        }
+        i += 1;
+    }
+    if below.is_empty() {
+        return None;
+    }
+    let n = head.len();
+    let mut header: Vec<String> = head.into_iter().map(|c| c.1).collect();
+    let mut rows = Vec::new();
+    let mut k = 0;
+    // Wrapped labels: fewer pieces than a later line has.
+    while k + 1 < below.len()
+        && below[k].len() < below[k + 1..].iter().map(Vec::len).max().unwrap_or(0)
+    {
+        for (c, t) in &below[k] {
+            header[*c].push(' ');
+            header[*c].push_str(t);
+        }
+        k += 1;
+    }
+    rows.push((at, header));
+    for (j, row) in below.iter().enumerate().skip(k) {
+        let mut cells = vec![String::new(); n];
+        for (c, t) in row {
+            if !cells[*c].is_empty() {
+                cells[*c].push(' ');
+            }
+            cells[*c].push_str(t);
+        }
+        rows.push((at + 1 + j, cells));
+    }
+    Some(Found {
+        rows,
+        next: at + 1 + below.len(),
+    })
 }
 
 /// Splits a pipe table's line into cells: `|` not escaped (`\|`) ends a
@@ -824,6 +937,35 @@ mod tests {
         // Text between dashed lines, with no blank line before the last:
         // a heading set off by rules, not a table.
         assert_eq!(table("-----\nRESUMO\n-----\ntexto\n-----\n"), None);
+    }
+
+    #[test]
+    fn column_aligned_text_is_read_by_the_columns_of_its_first_row() {
+        let t = "Data inclusão     Tipo        Demandado    Nº do\n                              por?         protocolo\n01/02/2019        Clínica     Dentista     778899\n\nafter";
+        assert_eq!(
+            table(t).unwrap(),
+            rows(&[
+                &["Data inclusão", "Tipo", "Demandado por?", "Nº do protocolo"],
+                &["01/02/2019", "Clínica", "Dentista", "778899"],
+            ])
+        );
+        // An empty cell: the value under the second label only.
+        let t = "1º contato      Data\n                20/03/2025\n";
+        assert_eq!(
+            table(t).unwrap(),
+            rows(&[&["1º contato", "Data"], &["", "20/03/2025"]])
+        );
+        // Ragged: a piece that starts under no label ends the table.
+        let t = "Colaborador      Data\nAna   Beatriz 20/03/2025\n";
+        assert_eq!(table(t), None);
+        // A line of one piece, or words a space apart, is no row.
+        assert_eq!(table("Status retenção\n☐ Retenção Efetiva\n"), None);
+        assert_eq!(table("Colaborador Ana Data 20/03/2025\nCPF 1\n"), None);
+        // The gate sees two such rows running, not one, nor a gap that ends
+        // a line.
+        assert!(has_aligned_rows(b"CNPJ      CPF\n112      123\n"));
+        assert!(!has_aligned_rows(b"CNPJ      CPF\n\n112      123\n"));
+        assert!(!has_aligned_rows(b"CNPJ   \nCPF   \n"));
     }
 
     #[test]
