@@ -1,5 +1,6 @@
 //! Boxes wherever converters and hand-made forms put them: after their
-//! option, in a task list, in the row below a row of options; a box no
+//! option, in a task list, in the row below a row of options, with their
+//! label cut at the line's end; a box no
 //! option takes is an error on its group, never a silently shorter list.
 //! The forms are `fixtures/boxes/*.txt` (made by `make.py` there from the
 //! inline form's LibreOffice export: status "Desligamento" checked).
@@ -62,6 +63,7 @@ fn boxes_after_options_in_lists_and_in_the_row_below_are_read() {
         "task-list",
         "columns-tabs",
         "columns-pipe",
+        "wrapped-option",
     ] {
         let (r, issues) = read(name);
         assert_eq!(
@@ -72,6 +74,12 @@ fn boxes_after_options_in_lists_and_in_the_row_below_are_read() {
         assert_eq!(
             r["fields"]["setor_responsavel"],
             json!(["central_de_atendimento"]),
+            "{name}"
+        );
+        // "☒ Encerramento de" cut from "Atividades" in wrapped-option.
+        assert_eq!(
+            r["fields"]["motivo_desligamento"],
+            json!(["encerramento_de_atividades", "motivos_particulares"]),
             "{name}"
         );
         assert!(issues.is_empty(), "{name}: {issues:?}");

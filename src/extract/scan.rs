@@ -184,6 +184,7 @@ impl Scanner<'_> {
                     self.pending = Pending::Group(place);
                     return;
                 }
+                self.stray(place, carry.0, &carry.1);
             }
             self.unplace(carry.0, &carry.1);
         }
@@ -284,6 +285,9 @@ impl Scanner<'_> {
 
     fn finish(&mut self, lines: &[Line]) {
         if let Some((no, text)) = self.carry.take() {
+            if let Pending::Group(place) = self.pending {
+                self.stray(place, no, &text);
+            }
             self.unplace(no, &text);
         }
         if let Pending::Block { tentative, .. } =
@@ -680,7 +684,9 @@ impl Scanner<'_> {
         let read = marks::read_options(&self.t.fields[place.0], &joined, 0, joined.clean.len());
         let across = read.hits.iter().any(|h| h.span.0 < cut && h.span.1 > cut);
         if across && self.group_line(place, &joined, 0, joined.clean.len()) {
-            // The joined reading accounts for this line too.
+            // The joined reading accounts for this line, and for the
+            // carried end of the line before.
+            self.form.account(carry.0, &carry.1);
             self.form.account(line.no, &line.clean);
             return true;
         }
@@ -704,8 +710,11 @@ impl Scanner<'_> {
                 self.stray(place, line.no, text);
             }
             if let Some(tail) = &read.tail {
-                if line.wraps {
-                    // "☐ Encerramento de" + "Atividades" on the next line.
+                // "☐ Encerramento de" + "Atividades" on the next line: read
+                // with it, and kept only if an option then runs across the
+                // two (a text wrapped with no sign of it, as pdftotext -layout
+                // writes it, is read so too).
+                if line.wraps || marks::content_start(tail).1 {
                     self.carry = Some((line.no, tail.clone()));
                 } else {
                     self.unplace(line.no, tail);
