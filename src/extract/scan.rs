@@ -184,9 +184,10 @@ impl Scanner<'_> {
                     self.pending = Pending::Group(place);
                     return;
                 }
-                self.stray(place, carry.0, &carry.1);
+                self.unplace_in_group(place, carry.0, &carry.1);
+            } else {
+                self.unplace(carry.0, &carry.1);
             }
-            self.unplace(carry.0, &carry.1);
         }
         match pending {
             Pending::Cells(cells) if !starts_row => {
@@ -286,9 +287,10 @@ impl Scanner<'_> {
     fn finish(&mut self, lines: &[Line]) {
         if let Some((no, text)) = self.carry.take() {
             if let Pending::Group(place) = self.pending {
-                self.stray(place, no, &text);
+                self.unplace_in_group(place, no, &text);
+            } else {
+                self.unplace(no, &text);
             }
-            self.unplace(no, &text);
         }
         if let Pending::Block { tentative, .. } =
             std::mem::replace(&mut self.pending, Pending::None)
@@ -706,8 +708,7 @@ impl Scanner<'_> {
                 self.form.account(line.no, &line.clean[s..e]);
             }
             for text in &read.leftover {
-                self.unplace(line.no, text);
-                self.stray(place, line.no, text);
+                self.unplace_in_group(place, line.no, text);
             }
             if let Some(tail) = &read.tail {
                 // "☐ Encerramento de" + "Atividades" on the next line: read
@@ -717,8 +718,7 @@ impl Scanner<'_> {
                 if line.wraps || marks::content_start(tail).1 {
                     self.carry = Some((line.no, tail.clone()));
                 } else {
-                    self.unplace(line.no, tail);
-                    self.stray(place, line.no, tail);
+                    self.unplace_in_group(place, line.no, tail);
                 }
             }
             let hits = read.hits.iter().map(|h| marks::Hit {
@@ -775,10 +775,11 @@ impl Scanner<'_> {
                 h.raw = format!("{} {}", &clean[m.start..m.end], h.raw).into();
             }
         } else {
+            let below: Vec<&str> = clean.split_whitespace().collect();
+            let below = below.join(" ");
             for h in above.iter_mut() {
                 h.mark = Some(marks::Mark::Unreadable);
-                let below: Vec<&str> = clean.split_whitespace().collect();
-                h.raw = format!("{} (marks below: {})", h.raw, below.join(" ")).into();
+                h.raw = format!("{} (marks below: {below})", h.raw).into();
             }
         }
         self.form.account(line.no, clean);
@@ -792,14 +793,14 @@ impl Scanner<'_> {
         if !marks::content_start(&line.clean).1 {
             return false;
         }
-        let text = line.clean.trim();
-        self.unplace(line.no, text);
-        self.stray(place, line.no, text);
+        self.unplace_in_group(place, line.no, line.clean.trim());
         true
     }
 
-    /// Keeps a checked box in `text` on the group: no option took it.
-    fn stray(&mut self, place: Place, no: usize, text: &str) {
+    /// Text a group's reading left over goes to `unplaced`; a checked box
+    /// in it is also kept on the group, for its error: no option took it.
+    fn unplace_in_group(&mut self, place: Place, no: usize, text: &str) {
+        self.unplace(no, text);
         let checked = marks::find_marks(text, 0, text.len())
             .iter()
             .any(|m| m.mark == marks::Mark::Checked);

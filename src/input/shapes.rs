@@ -123,6 +123,10 @@ fn aligned_cells(line: &str) -> Vec<(usize, String)> {
 /// (`Demandado` over `por?`); the others are rows, a piece to the column
 /// it starts in, an empty cell where none does.
 fn aligned_table(lines: &[&str], at: usize) -> Option<Found> {
+    // No gap between pieces of text: no row (and no need to split it).
+    if !lines[at].trim().contains("   ") {
+        return None;
+    }
     let head = aligned_cells(lines[at]);
     if head.len() < 2 || lines[at].contains('\t') {
         return None;
