@@ -125,7 +125,7 @@ pub fn run(config: &Config) -> Result<ExitStatus> {
             config::Mode::Text => {
                 let several = sources.len() > 1;
                 for source in sources {
-                    let read = pipeline::read_text(source, &config.options);
+                    let read = pipeline::read_text(t, source, &config.options);
                     if several {
                         writeln!(out, "==> {} <==", source.name())?;
                     }

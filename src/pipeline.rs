@@ -3,7 +3,7 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use crate::document::{Document, LineView};
+use crate::document::{self, Document, LineView};
 use crate::extract;
 use crate::input::pdf::{self, worker::PdfSettings};
 use crate::input::text::{decode, Decoded};
@@ -89,11 +89,11 @@ fn describe(e: &std::io::Error) -> String {
 
 /// The text recognition reads from one document (`formsift text`), or the
 /// failure its error record would carry.
-pub fn read_text(source: &Source, opts: &Options) -> Result<String, Failure> {
+pub fn read_text(t: &Template, source: &Source, opts: &Options) -> Result<String, Failure> {
     let name = source.name();
     let read = || {
         let bytes = bytes_of(source, &name, opts)?;
-        read_named(&name, &bytes, opts).map(|(decoded, _, _)| decoded.text)
+        read_named(t, &name, &bytes, opts).map(|(decoded, _, _)| decoded.text)
     };
     catch_unwind(AssertUnwindSafe(read)).unwrap_or_else(|panic| Err(internal_error(&name, &*panic)))
 }
@@ -113,6 +113,7 @@ type Structure = Option<(LineView, Vec<(&'static str, String)>)>;
 /// [`read`], after the check for an empty file, with the file's name in
 /// the failure's message; and whether the document is a PDF.
 fn read_named(
+    t: &Template,
     name: &str,
     bytes: &[u8],
     opts: &Options,
@@ -121,7 +122,7 @@ fn read_named(
         return Err(Failure::new("empty", format!("{name}: the file is empty")));
     }
     let is_pdf = pdf::is_pdf(bytes);
-    match read(name, bytes, is_pdf, opts) {
+    match read(t, name, bytes, is_pdf, opts) {
         Ok((decoded, structure)) => Ok((decoded, structure, is_pdf)),
         Err(f) => Err(Failure {
             message: format!("{name}: {}", f.message),
@@ -134,6 +135,7 @@ fn read_named(
 /// or LibreOffice original (through the layout model), or text. An error
 /// is the failed record's, its message without the file's name.
 fn read(
+    template: &Template,
     name: &str,
     bytes: &[u8],
     is_pdf: bool,
@@ -143,6 +145,7 @@ fn read(
         return match pdf::worker::extract(bytes, &opts.pdf) {
             Ok(t) => {
                 let mut doc = exported::document_with(&t.text, &t.boxes);
+                take_furniture(template, &mut doc);
                 for (code, message) in t.warnings {
                     // A code of this formsift's own worker; any other is
                     // still said, under the most general one.
@@ -177,7 +180,8 @@ fn read(
         // A text's lines are its model's line view: split directly unless
         // the model adds something (pages).
         Ok(d) => match exported::structured(&d.text) {
-            Some(doc) => {
+            Some(mut doc) => {
+                take_furniture(template, &mut doc);
                 let mut read = through_model(doc, d.encoding);
                 read.0.warning = d.warning;
                 Ok(read)
@@ -186,6 +190,12 @@ fn read(
         },
         Err(e) => Err(Failure::new(e.code, e.message)),
     }
+}
+
+/// Moves the headers and footers repeated on a laid-out document's pages
+/// out of its content, as the template tells its own lines from them.
+fn take_furniture(t: &Template, doc: &mut Document) {
+    document::furniture::take_repeated_edges(doc, |line| extract::reads(t, line));
 }
 
 /// A document's line view as the text recognition reads, with the places.
@@ -203,7 +213,7 @@ fn through_model(doc: Document, encoding: &'static str) -> (Decoded, Structure) 
 /// [`process_bytes`] with options: a PDF is parsed in a worker process.
 pub fn process_bytes_with(t: &Template, name: &str, bytes: &[u8], opts: &Options) -> Vec<Record> {
     let failed = |code: &str, message: String| vec![Record::failed(name, &t.name, code, message)];
-    let (decoded, view, is_pdf) = match read_named(name, bytes, opts) {
+    let (decoded, view, is_pdf) = match read_named(t, name, bytes, opts) {
         Ok(read) => read,
         Err(f) => return vec![Record::from_failure(name, &t.name, f)],
     };

@@ -56,14 +56,6 @@ const STILL_WRONG: &[(&str, &[&str])] = &[
     // The vertically merged "1º contato" cell docx2python repeats, then
     // the date: the date is not paired.
     ("docx2python/table-legacy.txt", &["contatos[0].data"]),
-    // LibreOffice's PDF of an inline form: a paragraph that wraps between
-    // a label and its value ("Nº do" | "protocolo 778899") is still read
-    // line by line.
-    ("lo-pdf/heldout-inline.pdf", &["demandado_por"]),
-    (
-        "lo-pdf/inline-plain.pdf",
-        &["numero_protocolo", "data_abertura_protocolo"],
-    ),
     // A cell's two paragraphs, which markitdown joins with two spaces.
     ("markitdown/table-two-columns.md", &["contatos[1].obs"]),
 ];

@@ -337,7 +337,11 @@ fn a_worker_starts_while_the_template_loads_and_serves_the_batch() {
 fn text_of(path: &str, memory_mb: u64) -> Result<String, formsift::record::Failure> {
     let mut opts = options(env!("CARGO_BIN_EXE_formsift"), 20);
     opts.pdf.memory_mb = memory_mb;
-    formsift::pipeline::read_text(&Source::File(path.into()), &opts)
+    formsift::pipeline::read_text(
+        &Template::default_template(),
+        &Source::File(path.into()),
+        &opts,
+    )
 }
 
 /// Each cause that lost a page's text (or a file's) in real-world PDFs, as

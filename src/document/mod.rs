@@ -26,6 +26,7 @@
 //! lines directly, which keeps the text path at its speed.
 
 pub mod build;
+pub mod furniture;
 
 /// A whole document as a reader found it.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -105,6 +105,20 @@ pub struct RawForm {
     pub notes: Vec<Note>,
 }
 
+/// What `template` makes of one line of text: its title, a label, or
+/// nothing (for telling a page's header from the form's own lines).
+pub fn reads(template: &Template, text: &str) -> crate::document::furniture::Reads {
+    use crate::document::furniture::Reads;
+    let found = Found::line(template, &Line::new(0, text));
+    if found.title {
+        Reads::Title
+    } else if found.labels.is_empty() {
+        Reads::Nothing
+    } else {
+        Reads::Label
+    }
+}
+
 /// Finds the forms in `lines`: a new form starts at each title line; text
 /// before the first title belongs to the first form.
 pub fn extract(template: &Template, lines: &[Line]) -> Vec<RawForm> {
@@ -118,6 +132,8 @@ pub fn extract_traced(template: &Template, lines: &[Line]) -> Vec<RawForm> {
 }
 
 fn extract_with(template: &Template, lines: &[Line], trace: bool) -> Vec<RawForm> {
+    let rewrapped = labels_off_wraps(template, lines);
+    let lines = rewrapped.as_deref().unwrap_or(lines);
     let (reshaped, found) = match cells::rows_of_cells(template, lines) {
         Ok(mut r) => {
             let found = r
@@ -151,6 +167,49 @@ fn extract_with(template: &Template, lines: &[Line], trace: bool) -> Vec<RawForm
         }
     }
     forms
+}
+
+/// Where a paragraph wraps (a PDF's line that runs to the margin), a label
+/// cut by the wrap ("... 778899 Dt." / "abertura protocolo 19/03/2025")
+/// moves down to the line its end is on, and a label that ends the line
+/// before its value ("... Nº do protocolo" / "778899 Dt. abertura ...")
+/// takes the next line's text up to its first label. Each line keeps its
+/// number; `None` when no line changes (text exports never wrap so).
+fn labels_off_wraps<'a>(t: &Template, lines: &[Line<'a>]) -> Option<Vec<Line<'a>>> {
+    let mut out: Option<Vec<Line<'a>>> = None;
+    for i in 0..lines.len().saturating_sub(1) {
+        let current = out.as_deref().unwrap_or(lines);
+        let (a, b) = (&current[i], &current[i + 1]);
+        if !a.wraps || b.is_blank() || marks::content_start(&b.clean).1 {
+            continue;
+        }
+        let head = a.clean.trim_end();
+        let joined = format!("{head} {}", b.clean.trim_start());
+        let cut = head.len();
+        let labels = Found::line(t, &Line::from_clean(0, joined.as_str().into())).labels;
+        let moved = if let Some(l) = labels.iter().find(|l| l.start < cut && l.end > cut + 1) {
+            (
+                joined[..l.start].trim_end().to_string(),
+                joined[l.start..].to_string(),
+            )
+        } else {
+            let ends_line = labels.iter().any(|l| l.end == cut);
+            match labels.iter().find(|l| l.start > cut) {
+                Some(next) if ends_line && next.start > cut + 1 => (
+                    joined[..next.start].trim_end().to_string(),
+                    joined[next.start..].to_string(),
+                ),
+                _ => continue,
+            }
+        };
+        let lines = out.get_or_insert_with(|| lines.to_vec());
+        let (wraps_a, wraps_b) = (lines[i].wraps, lines[i + 1].wraps);
+        lines[i] = Line::from_clean(lines[i].no, moved.0.into());
+        lines[i].wraps = wraps_a;
+        lines[i + 1] = Line::from_clean(lines[i + 1].no, moved.1.into());
+        lines[i + 1].wraps = wraps_b;
+    }
+    out
 }
 
 /// What one pass of each search over the whole document finds: the labels
