@@ -111,6 +111,74 @@ fn a_symbol_font_without_unicode_map_gives_unknown_marks() {
     assert!(!r.complete);
 }
 
+/// What LibreOffice's PDF of form-controls.odt cannot give as the `.odt`
+/// does: "Joana" is a tracked deletion, drawn struck through (a line
+/// through the text, which the PDF's text does not say), and the general
+/// note is a text box whose lines wrap at the box's edge, not the page's.
+const LO_CONTROLS_GAPS: [&str; 2] = ["colaborador", "obs_geral"];
+
+/// The fields of form-controls.odt, as LibreOffice's PDF of it gives them,
+/// set against v3.expected.json.
+fn lo_controls(file: &str) -> (Record, Vec<String>) {
+    let path = format!("fixtures/pdf/lo-controls/{file}");
+    let got = read(&path);
+    assert_eq!(got.len(), 1, "{path}");
+    let want = load("fixtures/filled/v3.expected.json");
+    let have = fields(&got[0]);
+    let mut differ = Vec::new();
+    for (key, value) in want.as_object().unwrap() {
+        if have[key] != *value {
+            differ.push(key.clone());
+        }
+    }
+    // The page's header and footer ("Operadora Odontolife - uso interno",
+    // "Página 1") reach no field and are not unplaced.
+    let all = serde_json::to_string(&have).unwrap();
+    assert!(
+        !all.contains("uso interno") && !all.contains("Página"),
+        "{path}: {all}"
+    );
+    assert!(got[0].unplaced.is_empty(), "{path}: {:?}", got[0].unplaced);
+    (got.into_iter().next().unwrap(), differ)
+}
+
+#[test]
+fn libreoffice_form_controls_read_from_the_pdf_fields_with_the_page_furniture_left_out() {
+    let (r, differ) = lo_controls("fields.pdf");
+    assert_eq!(differ, LO_CONTROLS_GAPS, "{:?}", fields(&r));
+    assert_eq!(fields(&r)["operadora"], "Odontolife");
+    assert_eq!(fields(&r)["colaborador"], "JoanaAna Beatriz");
+    assert!(r.issues.is_empty(), "{:?}", r.issues);
+}
+
+#[test]
+fn libreoffice_controls_drawn_without_fields_are_unknown_with_a_warning() {
+    let (r, differ) = lo_controls("drawn.pdf");
+    let groups = [
+        "acao_retencao",
+        "atende_outros_convenios",
+        "motivo_desligamento",
+        "necessario_abertura_protocolo",
+        "setor_responsavel",
+        "status_retencao",
+    ];
+    let mut want: Vec<&str> = groups.iter().copied().chain(LO_CONTROLS_GAPS).collect();
+    want.sort_unstable();
+    let mut differ = differ;
+    differ.sort_unstable();
+    assert_eq!(differ, want);
+    for group in groups {
+        assert_eq!(fields(&r)[group], Value::Null, "{group}");
+        assert!(
+            r.issues
+                .iter()
+                .any(|i| i.code == "marks_lost" && i.field.as_deref() == Some(group)),
+            "{group}: {:?}",
+            r.issues
+        );
+    }
+}
+
 #[test]
 fn fifty_forms_in_one_pdf_give_fifty_records() {
     let got = read("fixtures/pdf/fifty_forms.pdf");
