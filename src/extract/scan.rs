@@ -657,6 +657,27 @@ impl Scanner<'_> {
                 }
                 true
             }
+            _ if !def.ignore.is_empty() => {
+                // The form's printed instruction beside the label is not
+                // the value ("Telefone (com DDD): ...").
+                let (value, ignored) = strip_ignored(def, line, tok.end, seg_end);
+                for piece in &ignored {
+                    self.form.account(line.no, piece);
+                }
+                if value.is_empty() {
+                    return false;
+                }
+                self.form.account(line.no, &value);
+                set_slot(
+                    &mut self.form,
+                    place,
+                    Slot::Text {
+                        line: line.no,
+                        text: value,
+                    },
+                );
+                true
+            }
             _ => {
                 let value = value_text(seg);
                 if value.is_empty() {

@@ -196,16 +196,16 @@ fn typed(
                 Value::Null
             };
             match f.kind {
-                Kind::Date => super::date(text)
+                Kind::Date => super::date_as(text, f.reading)
                     .map(Value::String)
                     .unwrap_or_else(|e| invalid(issues, e)),
-                Kind::Period => super::period(text)
+                Kind::Period => super::period_as(text, f.reading)
                     .map(Value::String)
                     .unwrap_or_else(|e| invalid(issues, e)),
-                Kind::Money => super::money(text)
+                Kind::Money => super::money_as(text, f.reading)
                     .map(Value::String)
                     .unwrap_or_else(|e| invalid(issues, e)),
-                Kind::Integer => super::integer(text, f.unit.as_ref())
+                Kind::Integer => super::integer_as(text, f.unit.as_ref(), f.reading)
                     .map(Value::from)
                     .unwrap_or_else(|e| invalid(issues, e)),
                 Kind::Uf => super::uf(text)
@@ -338,7 +338,7 @@ fn counts(
     let options = &t.fields[f.options_from.expect("counts have options_from")].options;
     let mut found: Vec<(usize, Value)> = Vec::new();
     for (opt, raw, line) in cells {
-        let value = match super::integer(raw, None) {
+        let value = match super::integer_as(raw, None, f.reading) {
             Ok(n) => Value::from(n),
             Err(e) => {
                 let key = format!("{path}.{}", options[*opt].code);

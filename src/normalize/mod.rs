@@ -5,6 +5,7 @@
 
 mod form;
 mod ids;
+pub mod locale;
 mod uf;
 
 use std::sync::LazyLock;
@@ -13,6 +14,7 @@ use regex::Regex;
 
 pub use form::{fields, options_seen, provenance};
 pub use ids::{cnpj, cpf, Checked};
+pub use locale::{DateOrder, Numbers, Reading};
 pub use uf::uf;
 
 /// Why a raw value is not a valid value of its type.
@@ -52,18 +54,40 @@ static ISO_DATE: LazyLock<Regex> =
 /// assert_eq!(date("١٣/٠٢/٢٠٢٥").unwrap_err().code, "invalid_date");
 /// ```
 pub fn date(raw: &str) -> Result<String, Invalid> {
+    date_as(raw, Reading::default())
+}
+
+/// A date written in the order `r` says (`02/13/2025` month first for
+/// en-US), or in ISO `yyyy-mm-dd`, which reads one way only. A date that
+/// the other order would read is never swapped: it is invalid, and the
+/// message says which order would read it.
+///
+/// ```
+/// use formsift::normalize::{date_as, locale};
+/// let us = locale::locale("en-US").unwrap();
+/// assert_eq!(date_as("08/29/2020", us).unwrap(), "2020-08-29");
+/// assert_eq!(date_as("03/04/2020", us).unwrap(), "2020-03-04");
+/// assert!(date_as("29/08/2020", us).unwrap_err().message.contains("day first"));
+/// ```
+pub fn date_as(raw: &str, r: Reading) -> Result<String, Invalid> {
     let s = raw.trim();
     let bad = |why: &str| Invalid::new("invalid_date", format!("date {s:?}: {why}"));
     let b = s.as_bytes();
     let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
-    let (d, m, y) = if b.len() == 10
+    let written = match r.dates {
+        DateOrder::DayFirst => "dd/mm/yyyy",
+        DateOrder::MonthFirst => "mm/dd/yyyy",
+        DateOrder::YearFirst => "yyyy-mm-dd",
+    };
+    // The two numbers before the year, as written.
+    let (a, b2, y) = if b.len() == 10
         && b[2] == b'/'
         && b[5] == b'/'
         && digits(0..2)
         && digits(3..5)
         && digits(6..10)
     {
-        // dd/mm/yyyy, most dates, read without the regex.
+        // nn/nn/yyyy, most dates, read without the regex.
         (num(&s[..2]), num(&s[3..5]), year(&s[6..]))
     } else if let Some(c) = DATE.captures(s) {
         if c[2] != c[4] {
@@ -71,17 +95,33 @@ pub fn date(raw: &str) -> Result<String, Invalid> {
         }
         (num(&c[1]), num(&c[3]), year(&c[5]))
     } else if let Some(c) = ISO_DATE.captures(s) {
-        (num(&c[3]), num(&c[2]), num(&c[1]))
+        return checked_date(num(&c[3]), num(&c[2]), num(&c[1])).map_err(|why| bad(&why));
     } else {
-        return Err(bad("not a date in dd/mm/yyyy form"));
+        return Err(bad(&format!("not a date in {written} form")));
     };
+    let (d, m, other) = match r.dates {
+        DateOrder::DayFirst => (a, b2, "month first (mm/dd/yyyy, `locale = \"en-US\"`)"),
+        DateOrder::MonthFirst => (b2, a, "day first (dd/mm/yyyy, `format = \"dd/mm/yyyy\"`)"),
+        DateOrder::YearFirst => return Err(bad(&format!("not a date in {written} form"))),
+    };
+    checked_date(d, m, y).map_err(|why| {
+        // Would the other order read it? Said in the message, never done.
+        match checked_date(m, d, y) {
+            Ok(_) => bad(&format!("{why}; it reads as a date {other}")),
+            Err(_) => bad(&why),
+        }
+    })
+}
+
+/// `YYYY-MM-DD` of a day that exists, else why not.
+fn checked_date(d: u32, m: u32, y: u32) -> Result<String, String> {
     if !(1..=12).contains(&m) {
-        return Err(bad(&format!("there is no month {m}")));
+        Err(format!("there is no month {m}"))
+    } else if d == 0 || d > days_in_month(y, m) {
+        Err(format!("month {m} of {y} has no day {d}"))
+    } else {
+        Ok(iso_date(y, m, d))
     }
-    if d == 0 || d > days_in_month(y, m) {
-        return Err(bad(&format!("month {m} of {y} has no day {d}")));
-    }
-    Ok(iso_date(y, m, d))
 }
 
 /// Day, month and year as written (`yy` or `yyyy`) as `YYYY-MM-DD`, when
@@ -153,6 +193,9 @@ static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
 const MONTHS: [&str; 12] = [
     "jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez",
 ];
+const MONTHS_EN: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
 
 /// A production period: `mm/yyyy` (or `fev/2025`) as `YYYY-MM`; a full date
 /// as `YYYY-MM-DD`.
@@ -163,6 +206,12 @@ const MONTHS: [&str; 12] = [
 /// assert_eq!(period("13/02/2025").unwrap(), "2025-02-13");
 /// ```
 pub fn period(raw: &str) -> Result<String, Invalid> {
+    period_as(raw, Reading::default())
+}
+
+/// A period as [`period`] reads it, with full dates and month names as the
+/// reading `r` writes them (`Feb 2025` in English).
+pub fn period_as(raw: &str, r: Reading) -> Result<String, Invalid> {
     let s = raw.trim();
     let bad = || Invalid::new("invalid_period", format!("period {s:?}: not mm/yyyy"));
     let month_of =
@@ -173,14 +222,15 @@ pub fn period(raw: &str) -> Result<String, Invalid> {
         return month_of(num(&s[..2]), &s[3..]).ok_or_else(bad);
     }
     if DATE.is_match(s) || ISO_DATE.is_match(s) {
-        return date(s).map_err(|e| Invalid::new("invalid_period", e.message));
+        return date_as(s, r).map_err(|e| Invalid::new("invalid_period", e.message));
     }
     let c = PERIOD.captures(s).ok_or_else(bad)?;
     let month = match c[1].parse::<u32>() {
         Ok(m) => m,
         Err(_) => {
             let name = crate::input::fold::fold(&c[1]).to_lowercase();
-            let at = MONTHS
+            let months = if r.english { &MONTHS_EN } else { &MONTHS };
+            let at = months
                 .iter()
                 .position(|m| name.starts_with(m))
                 .ok_or_else(bad)?;
@@ -192,6 +242,9 @@ pub fn period(raw: &str) -> Result<String, Invalid> {
 
 static MONEY_BR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^([0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,([0-9]{1,2}))?$").unwrap()
+});
+static MONEY_US: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.([0-9]{1,2}))?$").unwrap()
 });
 static MONEY_DOT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^([0-9]+)\.([0-9]{1,2})$").unwrap());
@@ -205,17 +258,55 @@ static MONEY_DOT: LazyLock<Regex> =
 /// assert_eq!(money("R$1.234").unwrap(), "1234.00");
 /// ```
 pub fn money(raw: &str) -> Result<String, Invalid> {
+    money_as(raw, Reading::default())
+}
+
+/// Money written the way `r` says: `R$ 1.234,56` (pt-BR) or `$1,234.56`,
+/// `USD 1,234.56`, `($12.00)` for a negative sum (en-US).
+///
+/// ```
+/// use formsift::normalize::{money_as, locale};
+/// let us = locale::locale("en-US").unwrap();
+/// assert_eq!(money_as("$1,234.56", us).unwrap(), "1234.56");
+/// assert_eq!(money_as("1.234,56", us).unwrap_err().code, "invalid_money");
+/// ```
+pub fn money_as(raw: &str, r: Reading) -> Result<String, Invalid> {
     let s = raw.trim();
     let mut body = s;
-    let negative = body.starts_with('-');
+    let mut negative = body.starts_with('-');
+    if r.numbers == Numbers::DotDecimal && body.starts_with('(') && body.ends_with(')') {
+        // Accounting's negative: ($1,234.56).
+        negative = true;
+        body = body[1..body.len() - 1].trim();
+    }
     body = body.trim_start_matches('-').trim_start();
-    if body.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("r$")) {
-        body = &body[2..];
+    let symbols: &[&str] = match r.numbers {
+        Numbers::CommaDecimal => &["r$"],
+        Numbers::DotDecimal => &["us$", "usd", "$"],
+    };
+    if let Some(sym) = symbols.iter().find(|sym| {
+        body.get(..sym.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(sym))
+    }) {
+        negative |= body[sym.len()..].trim_start().starts_with('-');
+        body = &body[sym.len()..];
     }
     body = body.trim_start_matches('-').trim();
-    let negative = negative || s.contains("R$ -") || s.contains("R$-");
     let body: String = body.chars().filter(|c| !c.is_whitespace()).collect();
-    let (int, cents) = if let Some(c) = MONEY_BR.captures(&body) {
+    let (int, cents) = if r.numbers == Numbers::DotDecimal {
+        match MONEY_US.captures(&body) {
+            Some(c) => (
+                c[1].replace(',', ""),
+                c.get(2).map_or("", |m| m.as_str()).to_string(),
+            ),
+            None => {
+                return Err(Invalid::new(
+                    "invalid_money",
+                    format!("amount {s:?}: not a sum of money written as 1,234.56"),
+                ))
+            }
+        }
+    } else if let Some(c) = MONEY_BR.captures(&body) {
         (
             c[1].replace('.', ""),
             c.get(2).map_or("", |m| m.as_str()).to_string(),
@@ -245,6 +336,29 @@ static INTEGER: LazyLock<Regex> =
 /// assert_eq!(integer("1.200", None).unwrap(), 1200);
 /// ```
 pub fn integer(raw: &str, unit: Option<&Regex>) -> Result<i64, Invalid> {
+    integer_as(raw, unit, Reading::default())
+}
+
+/// A count with its thousands grouped the way `r` says (`1,200` in en-US).
+pub fn integer_as(raw: &str, unit: Option<&Regex>, r: Reading) -> Result<i64, Invalid> {
+    if r.numbers == Numbers::DotDecimal {
+        // Read as pt-BR with the two marks exchanged: `1,200` is `1.200`,
+        // and `1.5` (a decimal) is `1,5`, no whole number.
+        let swapped: String = raw
+            .chars()
+            .map(|c| match c {
+                ',' => '.',
+                '.' => ',',
+                c => c,
+            })
+            .collect();
+        return integer_as(&swapped, unit, Reading::default()).map_err(|_| {
+            Invalid::new(
+                "invalid_integer",
+                format!("number {:?}: not a whole number", raw.trim()),
+            )
+        });
+    }
     let s = raw.trim();
     let bad = || {
         Invalid::new(
@@ -450,5 +564,71 @@ mod tests {
         assert_eq!(integer("1,5", None).unwrap_err().code, "invalid_integer");
         assert_eq!(integer("doze", None).unwrap_err().code, "invalid_integer");
         assert_eq!(integer("12.34", None).unwrap_err().code, "invalid_integer");
+    }
+
+    #[test]
+    fn american_dates_money_and_counts() {
+        let us = locale::locale("en-US").unwrap();
+        for (raw, want) in [
+            ("08/29/2020", "2020-08-29"),
+            ("03/04/2020", "2020-03-04"),
+            ("2/13/25", "2025-02-13"),
+            ("12-31-2024", "2024-12-31"),
+            ("2020-08-29", "2020-08-29"),
+        ] {
+            assert_eq!(date_as(raw, us).as_deref(), Ok(want), "{raw}");
+        }
+        // Day first on an American form: invalid, and the message says so;
+        // never read as 29 August.
+        let e = date_as("29/08/2020", us).unwrap_err();
+        assert_eq!(e.code, "invalid_date");
+        assert_eq!(
+            e.message,
+            "date \"29/08/2020\": there is no month 29; it reads as a date day first \
+             (dd/mm/yyyy, `format = \"dd/mm/yyyy\"`)"
+        );
+        // And the other way round on a Brazilian form.
+        let e = date("08/29/2020").unwrap_err();
+        assert_eq!(
+            e.message,
+            "date \"08/29/2020\": there is no month 29; it reads as a date month first \
+             (mm/dd/yyyy, `locale = \"en-US\"`)"
+        );
+        // Neither order reads it: no hint.
+        assert_eq!(
+            date_as("31/31/2020", us).unwrap_err().message,
+            "date \"31/31/2020\": there is no month 31"
+        );
+        assert_eq!(period_as("Feb 2025", us).unwrap(), "2025-02");
+        assert_eq!(period_as("02/13/2025", us).unwrap(), "2025-02-13");
+
+        for (raw, want) in [
+            ("$1,234.56", "1234.56"),
+            ("$ 1,234", "1234.00"),
+            ("USD 12,345,678.9", "12345678.90"),
+            ("US$ 10.00", "10.00"),
+            ("($12.00)", "-12.00"),
+            ("-$5.25", "-5.25"),
+            ("$-5.25", "-5.25"),
+            ("1234.5", "1234.50"),
+        ] {
+            assert_eq!(money_as(raw, us).as_deref(), Ok(want), "{raw}");
+        }
+        for raw in ["R$ 1.234,56", "1.234,56", "$1,23", "1,2345.00"] {
+            assert_eq!(
+                money_as(raw, us).unwrap_err().code,
+                "invalid_money",
+                "{raw}"
+            );
+        }
+        assert_eq!(integer_as("1,200", None, us), Ok(1200));
+        assert_eq!(
+            integer_as("1.200", None, us).unwrap_err().code,
+            "invalid_integer"
+        );
+        assert_eq!(
+            integer_as("1.5", None, us).unwrap_err().message,
+            "number \"1.5\": not a whole number"
+        );
     }
 }

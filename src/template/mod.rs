@@ -86,6 +86,9 @@ pub(crate) struct Field {
     pub ignore: Vec<Regex>,
     pub messages: Option<String>,
     pub unit: Option<Regex>,
+    /// How dates and numbers are written (the template's locale, or the
+    /// field's `format`).
+    pub reading: crate::normalize::Reading,
     pub options: Vec<Opt>,
     /// Every option pattern, searched in one pass over a line.
     pub option_search: Multi,
@@ -303,13 +306,17 @@ fn compile(spec: TemplateSpec) -> std::result::Result<Template, String> {
         })
         .collect::<std::result::Result<Vec<_>, String>>()?;
 
+    let reading = match &spec.locale {
+        Some(l) => crate::normalize::locale::locale(l)?,
+        None => crate::normalize::Reading::default(),
+    };
     let mut fields: Vec<Field> = Vec::with_capacity(spec.field.len());
     let mut by_key: HashMap<String, FieldId> = HashMap::new();
     let mut rows: HashMap<String, usize> = HashMap::new();
     let mut label_of: Vec<Vec<String>> = Vec::new();
     for fs in &spec.field {
         let id = fields.len();
-        let field = compile_field(fs, &by_key, &fields, &mut rows)?;
+        let field = compile_field(fs, &by_key, &fields, &mut rows, reading)?;
         let scoped = match field.list {
             Some(list) => format!("{}.{}", fields[list].key, fs.key),
             None => fs.key.clone(),
@@ -397,6 +404,7 @@ fn compile_field(
     by_key: &HashMap<String, FieldId>,
     fields: &[Field],
     rows: &mut HashMap<String, usize>,
+    reading: crate::normalize::Reading,
 ) -> std::result::Result<Field, String> {
     let rule = format!("field `{}`", fs.key);
     let valid_key = fs.key.starts_with(|c: char| c.is_ascii_lowercase())
@@ -463,9 +471,25 @@ fn compile_field(
             )
         })?;
     }
+    let reading = match (&fs.format, fs.kind) {
+        (None, _) => reading,
+        (Some(f), Kind::Date | Kind::Period) => crate::normalize::locale::format(reading, f, true)
+            .map_err(|e| format!("{rule}: {e}"))?,
+        (Some(f), Kind::Money | Kind::Integer) => {
+            crate::normalize::locale::format(reading, f, false)
+                .map_err(|e| format!("{rule}: {e}"))?
+        }
+        (Some(_), kind) => {
+            return Err(format!(
+                "{rule}: `format` is for date, period, money and integer fields, not {}",
+                format!("{kind:?}").to_lowercase()
+            ))
+        }
+    };
     Ok(Field {
         key: fs.key.clone(),
         kind: fs.kind,
+        reading,
         row,
         list,
         children: Vec::new(),

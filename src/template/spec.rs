@@ -14,6 +14,10 @@ pub struct TemplateSpec {
     pub description: String,
     /// Pattern of the form's title line; a file with the title twice holds two forms.
     pub title: String,
+    /// How the form writes dates and numbers: `pt-BR` (the default) or
+    /// `en-US`.
+    #[serde(default)]
+    pub locale: Option<String>,
     /// Revisions of the form and the labels that tell them apart.
     #[serde(default)]
     pub revision: Vec<RevisionSpec>,
@@ -150,6 +154,11 @@ pub struct FieldSpec {
     /// For integers: a unit that may follow the number ("5 dias").
     #[serde(default)]
     pub unit: Option<String>,
+    /// For dates, periods, money and integers: how this field writes them
+    /// when it differs from the template's `locale` (`mm/dd/yyyy`,
+    /// `1,234.56`).
+    #[serde(default)]
+    pub format: Option<String>,
     /// For checkbox groups: the options, in output order.
     #[serde(default)]
     pub options: Vec<OptionSpec>,
