@@ -13,13 +13,15 @@ Examples:
   formsift extract forms/*.docx                   Word originals (.docx .docm .odt too)
   formsift extract --format json -o out.json forms/
   formsift extract --format csv --excel -o forms.csv forms/   for Excel (pt-BR)
-  formsift extract --format xlsx -o forms.xlsx forms/         a workbook
+  formsift extract -o forms.xlsx forms/           a workbook (the format from the ending)
   formsift extract -j1 form.txt                   one thread
   cat form.txt | formsift extract -               standard input
   formsift extract --template my-form.toml cards/ another form, described in TOML
+  formsift extract -t processo-retencao -t ficha-cadastro forms/   a mixed folder
   formsift validate forms/                        which forms are incomplete, and why
   formsift validate --format jsonl forms/         the same, for machines
   formsift text scan.pdf                          the text formsift reads from a file
+  formsift explain -t my-form.toml scan.pdf       each line, and which field took it
   formsift templates                              the built-in templates";
 
 /// Turns exported forms into clean, validated records.
@@ -42,6 +44,11 @@ pub enum Command {
     /// (PDF and Word originals included), to check what a template can find.
     #[command(after_help = EXAMPLES)]
     Text(TextArgs),
+    /// Show each file as formsift reads it: every line with its place and
+    /// what took it (title, labels, values, issues, unplaced text), to write
+    /// or check a template.
+    #[command(after_help = EXAMPLES)]
+    Explain(TextArgs),
     /// List the built-in templates.
     Templates,
     /// Parse PDFs for the batch (internal: run by formsift itself).
@@ -59,9 +66,11 @@ pub struct InputArgs {
     /// .docx .docm .odt .doc files) or - for standard input.
     #[arg(required = true, value_name = "PATHS")]
     pub paths: Vec<PathBuf>,
-    /// A built-in template name or a template file (TOML).
-    #[arg(long, short = 't', default_value = crate::template::DEFAULT, value_name = "NAME|FILE")]
-    pub template: String,
+    /// A built-in template name, a template file (TOML) or a folder of
+    /// them; given several times, each form goes to the template whose
+    /// title it shows (best by its labels).
+    #[arg(long, short = 't', default_value = crate::template::DEFAULT, value_name = "NAME|FILE|DIR")]
+    pub template: Vec<String>,
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
@@ -93,9 +102,10 @@ fn positive_seconds(s: &str) -> Result<f64, String> {
 pub struct ExtractArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Jsonl)]
-    pub format: Format,
+    /// Output format (default: from the -o file's ending, .jsonl .json .csv
+    /// .xlsx; else jsonl).
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<Format>,
     /// CSV for Excel in a pt-BR locale: `;`, UTF-8 BOM, CRLF, decimal comma,
     /// dd/mm/yyyy dates.
     #[arg(long)]
@@ -116,9 +126,10 @@ pub struct TextArgs {
 pub struct ValidateArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// A report for people, or JSON Lines for machines.
-    #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Text)]
-    pub format: ReportFormat,
+    /// A report for people, or JSON Lines for machines (default: from the
+    /// -o file's ending, .jsonl for JSON Lines; else text).
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<ReportFormat>,
     /// Also list complete forms that have warnings.
     #[arg(long)]
     pub all: bool,

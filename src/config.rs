@@ -20,14 +20,20 @@ pub enum Mode {
     Validate { format: ReportFormat, all: bool },
     /// The text read from each file, for people checking a template.
     Text,
+    /// Each file's lines with what took them (`formsift explain`).
+    Explain,
 }
 
 /// Everything a run needs, checked before any work starts.
 #[derive(Debug)]
 pub struct Config {
-    pub template: Template,
+    /// The templates of the run (one unless `-t` was given several times
+    /// or named a folder).
+    pub templates: Vec<Template>,
     pub sources: Vec<Source>,
     pub output: Option<PathBuf>,
+    /// Files the walks of the folders given passed over, by ending.
+    pub skipped: crate::input::Skipped,
     pub jobs: usize,
     pub mode: Mode,
     /// No progress bar, no summary line.
@@ -39,12 +45,21 @@ pub struct Config {
 impl Config {
     /// Resolves the flags of `extract`.
     pub fn extract(args: &ExtractArgs) -> Result<Config> {
-        if (args.excel || args.raw) && args.format != Format::Csv {
+        let output = args.input.output.as_deref();
+        let format = chosen_format(args.format, output, |ext| match ext {
+            "jsonl" | "ndjson" => Some(Format::Jsonl),
+            "json" => Some(Format::Json),
+            "csv" => Some(Format::Csv),
+            "xlsx" => Some(Format::Xlsx),
+            _ => None,
+        })?
+        .unwrap_or(Format::Jsonl);
+        if (args.excel || args.raw) && format != Format::Csv {
             return Err(Error::Usage(
                 "--excel and --raw go with --format csv".into(),
             ));
         }
-        if args.format == Format::Xlsx && args.input.output.is_none() {
+        if format == Format::Xlsx && output.is_none() {
             return Err(Error::Usage(
                 "--format xlsx writes a file: give -o FILE.xlsx".into(),
             ));
@@ -53,15 +68,22 @@ impl Config {
             excel: args.excel,
             raw: args.raw,
         };
-        Config::new(&args.input, Mode::Extract(args.format, dialect))
+        Config::new(&args.input, Mode::Extract(format, dialect))
     }
 
     /// Resolves the flags of `validate`.
     pub fn validate(args: &ValidateArgs) -> Result<Config> {
+        let output = args.input.output.as_deref();
+        let format = chosen_format(args.format, output, |ext| match ext {
+            "jsonl" | "ndjson" => Some(ReportFormat::Jsonl),
+            "txt" | "text" => Some(ReportFormat::Text),
+            _ => None,
+        })?
+        .unwrap_or(ReportFormat::Text);
         Config::new(
             &args.input,
             Mode::Validate {
-                format: args.format,
+                format,
                 all: args.all,
             },
         )
@@ -70,6 +92,11 @@ impl Config {
     /// Resolves the flags of `text`.
     pub fn text(args: &TextArgs) -> Result<Config> {
         Config::new(&args.input, Mode::Text)
+    }
+
+    /// Resolves the flags of `explain`.
+    pub fn explain(args: &TextArgs) -> Result<Config> {
+        Config::new(&args.input, Mode::Explain)
     }
 
     fn new(input: &InputArgs, mode: Mode) -> Result<Config> {
@@ -82,10 +109,10 @@ impl Config {
         // if one is a PDF, a worker process starts (on this thread, which
         // outlives the batch).
         let (template, sources) = std::thread::scope(|s| {
-            let template = s.spawn(|| Template::load(&input.template));
+            let template = s.spawn(|| Template::load_all(&input.template));
             let sources = collect_sources(&input.paths);
             if let Ok(sources) = &sources {
-                if sources.iter().any(Source::looks_like_pdf) {
+                if sources.sources.iter().any(Source::looks_like_pdf) {
                     crate::input::pdf::worker::start_spare(&pdf);
                 }
             }
@@ -94,8 +121,21 @@ impl Config {
                 .unwrap_or_else(|p| std::panic::resume_unwind(p));
             (template, sources)
         });
-        let template = template?;
-        let sources = sources?;
+        let templates = template?;
+        if templates.len() > 1 {
+            if let Mode::Extract(f @ (Format::Csv | Format::Xlsx), _) = mode {
+                let names: Vec<&str> = templates.iter().map(|t| t.name.as_str()).collect();
+                return Err(Error::Usage(format!(
+                    "--format {}: a spreadsheet's columns are one template's, and {} templates \
+                     were given ({}): write JSON Lines or JSON, or run once per template",
+                    if f == Format::Csv { "csv" } else { "xlsx" },
+                    templates.len(),
+                    names.join(", ")
+                )));
+            }
+        }
+        let inputs = sources?;
+        let sources = inputs.sources;
         if let Some(out) = &input.output {
             check_output(out, &sources)?;
         }
@@ -104,9 +144,10 @@ impl Config {
             None => std::thread::available_parallelism().map_or(1, |n| n.get()),
         };
         Ok(Config {
-            template,
+            templates,
             sources,
             output: input.output.clone(),
+            skipped: inputs.skipped,
             jobs,
             mode,
             quiet: input.quiet,
@@ -115,6 +156,36 @@ impl Config {
                 max_bytes: input.max_bytes,
             },
         })
+    }
+}
+
+/// The format asked for, else the one the output file's ending names
+/// (`by_ending` of the lowercase ending); an ending that names another
+/// format than the one asked for is refused, since the file would lie
+/// about its contents.
+fn chosen_format<F: clap::ValueEnum + PartialEq + Copy>(
+    asked: Option<F>,
+    output: Option<&std::path::Path>,
+    by_ending: impl Fn(&str) -> Option<F>,
+) -> Result<Option<F>> {
+    let ending = output
+        .and_then(|o| o.extension())
+        .map(|e| e.to_string_lossy().to_lowercase());
+    let named = ending.as_deref().and_then(&by_ending);
+    let name = |f: F| {
+        f.to_possible_value()
+            .map_or(String::new(), |v| v.get_name().to_string())
+    };
+    match (asked, named) {
+        (Some(a), Some(n)) if a != n => Err(Error::Usage(format!(
+            "-o {} names a .{} file, but --format {} was asked for: drop --format, or give the file a .{} ending",
+            output.map_or(String::new(), |o| o.display().to_string()),
+            ending.unwrap_or_default(),
+            name(a),
+            name(a),
+        ))),
+        (Some(a), _) => Ok(Some(a)),
+        (None, n) => Ok(n),
     }
 }
 

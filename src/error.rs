@@ -1,8 +1,6 @@
 //! The library's one error type. Messages name the file, template rule or
 //! line that failed, so the binary can print them as they are.
 
-use std::path::PathBuf;
-
 /// Everything that can stop formsift before records are written.
 ///
 /// A document that cannot be read is *not* an `Error`: it becomes an error
@@ -18,9 +16,6 @@ pub enum Error {
     /// Flags that do not go together, or an output that cannot be written.
     #[error("{0}")]
     Usage(String),
-    /// An input path named on the command line does not exist.
-    #[error("{}: no such file or directory", .0.display())]
-    MissingInput(PathBuf),
     /// Writing the output failed.
     #[error("writing {target}: {source}")]
     Output {

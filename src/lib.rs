@@ -88,12 +88,28 @@ pub fn no_huge_pages() {
 /// Runs the batch: every source into records, written in input order as
 /// records (`extract`) or as a completeness report (`validate`).
 pub fn run(config: &Config) -> Result<ExitStatus> {
+    if config.sources.is_empty() {
+        // Only folders were given, and they hold nothing formsift reads:
+        // say what was there, rather than write an empty output.
+        let what = match config.skipped.count() {
+            0 => "the folders given hold no files".to_string(),
+            _ => format!(
+                "the folders given hold no file formsift reads (.{}); skipped: {}",
+                input::EXTENSIONS.join(" ."),
+                config.skipped.summary()
+            ),
+        };
+        eprintln!("formsift: nothing to read: {what}");
+        return Ok(ExitStatus::Failure);
+    }
     let mut progress = progress::Progress::new(config.sources.len(), config.quiet);
     let mut write_all = |out: &mut dyn Write| -> std::io::Result<()> {
-        let (t, sources, jobs) = (&config.template, &config.sources, config.jobs);
+        let (ts, sources, jobs) = (&config.templates, &config.sources, config.jobs);
         match config.mode {
             config::Mode::Extract(format, dialect) => {
-                let mut writer = output::Writer::new(out, format, t, dialect)?;
+                // A spreadsheet's columns are its one template's (the
+                // config refuses CSV and XLSX with several).
+                let mut writer = output::Writer::new(out, format, &ts[0], dialect)?;
                 if format.renders_in_workers() {
                     // Each worker writes out and frees the records it made
                     // (1.28 times the speed at -j2), and this thread only
@@ -102,12 +118,12 @@ pub fn run(config: &Config) -> Result<ExitStatus> {
                     // second core `-j1` did not ask for (and, side by side,
                     // it gained nothing).
                     let render = |records| format.render(records);
-                    pipeline::run_with(t, sources, jobs, &config.options, render, |r| {
+                    pipeline::run_with(ts, sources, jobs, &config.options, render, |r| {
                         progress.counted(r.tally);
                         writer.write_rendered(&r)
                     })?;
                 } else {
-                    pipeline::run(t, sources, jobs, &config.options, |records| {
+                    pipeline::run(ts, sources, jobs, &config.options, |records| {
                         progress.document(&records);
                         records.iter().try_for_each(|r| writer.write(r))
                     })?;
@@ -116,16 +132,33 @@ pub fn run(config: &Config) -> Result<ExitStatus> {
             }
             config::Mode::Validate { format, all } => {
                 let mut report = output::report::Report::new(out, format, all);
-                pipeline::run(t, sources, jobs, &config.options, |records| {
+                pipeline::run(ts, sources, jobs, &config.options, |records| {
                     progress.document(&records);
                     records.iter().try_for_each(|r| report.add(r))
                 })?;
                 report.finish()?;
             }
+            config::Mode::Explain => {
+                use std::io::IsTerminal;
+                let style = output::explain::Style {
+                    colour: config.output.is_none()
+                        && std::io::stdout().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+                };
+                let several = sources.len() > 1;
+                for source in sources {
+                    let explained = pipeline::explain(ts, source, &config.options);
+                    if several {
+                        writeln!(out, "==> {} <==", source.name())?;
+                    }
+                    output::explain::write(out, &explained, style)?;
+                    progress.document(&explained.records);
+                }
+            }
             config::Mode::Text => {
                 let several = sources.len() > 1;
                 for source in sources {
-                    let read = pipeline::read_text(t, source, &config.options);
+                    let read = pipeline::read_text(ts, source, &config.options);
                     if several {
                         writeln!(out, "==> {} <==", source.name())?;
                     }
@@ -167,7 +200,15 @@ pub fn run(config: &Config) -> Result<ExitStatus> {
     }
     progress.finish();
     if !config.quiet && matches!(config.mode, config::Mode::Extract(..)) {
-        eprintln!("{}", progress.summary());
+        let mut line = progress.summary();
+        if config.skipped.count() > 0 {
+            line.push_str(&format!(
+                "; {} file(s) in the folders skipped, not of a kind formsift reads ({})",
+                config.skipped.count(),
+                config.skipped.summary()
+            ));
+        }
+        eprintln!("{line}");
     }
     Ok(if progress.tally.all_complete() {
         ExitStatus::Success
@@ -190,10 +231,18 @@ fn write_file(
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => std::path::Path::new("."),
     };
-    let tmp = tempfile::Builder::new()
-        .prefix(".formsift-")
-        .tempfile_in(dir)
-        .map_err(err)?;
+    // The file gets the mode a new file gets (0666 less the umask), or
+    // keeps the mode of the file it replaces: the temporary file's own
+    // 0600 would hide a shared spreadsheet from the team.
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".formsift-");
+    let replaced = std::fs::metadata(path).ok().map(|m| m.permissions());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let tmp = builder.tempfile_in(dir).map_err(err)?;
     interrupt::writing(Some(tmp.path().to_path_buf()));
     let written = (|| {
         let mut out = BufWriter::with_capacity(1 << 16, tmp.as_file());
@@ -201,6 +250,10 @@ fn write_file(
         out.flush()
     })();
     let result = written
+        .and_then(|()| match replaced {
+            Some(mode) => tmp.as_file().set_permissions(mode),
+            None => Ok(()),
+        })
         .map_err(err)
         .and_then(|()| tmp.persist(path).map(|_| ()).map_err(|e| err(e.error)));
     interrupt::writing(None);

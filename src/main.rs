@@ -26,6 +26,7 @@ fn main() {
         Command::Extract(args) => Config::extract(&args).and_then(|c| formsift::run(&c)),
         Command::Validate(args) => Config::validate(&args).and_then(|c| formsift::run(&c)),
         Command::Text(args) => Config::text(&args).and_then(|c| formsift::run(&c)),
+        Command::Explain(args) => Config::explain(&args).and_then(|c| formsift::run(&c)),
         Command::PdfWorker { memory_mb } => {
             let code = match formsift::input::pdf::worker::serve(memory_mb) {
                 Ok(()) => 0,

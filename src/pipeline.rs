@@ -39,18 +39,31 @@ pub fn process(t: &Template, source: &Source) -> Vec<Record> {
 
 /// [`process`] with options.
 pub fn process_with(t: &Template, source: &Source, opts: &Options) -> Vec<Record> {
+    process_among(std::slice::from_ref(t), source, opts)
+}
+
+/// [`process_with`] for a batch of several templates: each document's
+/// forms go to the template whose title (and labels) it shows best.
+pub fn process_among(ts: &[Template], source: &Source, opts: &Options) -> Vec<Record> {
     let name = source.name();
     let read = || match bytes_of(source, &name, opts) {
-        Ok(bytes) => process_bytes_with(t, &name, &bytes, opts),
-        Err(f) => vec![Record::from_failure(&name, &t.name, f)],
+        Ok(bytes) => process_bytes_among(ts, &name, &bytes, opts),
+        Err(f) => vec![Record::from_failure(&name, &names(ts), f)],
     };
     catch_unwind(AssertUnwindSafe(read)).unwrap_or_else(|panic| {
         vec![Record::from_failure(
             &name,
-            &t.name,
+            &names(ts),
             internal_error(&name, &*panic),
         )]
     })
+}
+
+/// The template of a record no template took (a file that cannot be
+/// read): the one of the batch, or the candidates, `a|b`.
+fn names(ts: &[Template]) -> String {
+    let names: Vec<&str> = ts.iter().map(|t| t.name.as_str()).collect();
+    names.join("|")
 }
 
 /// The bytes of a source, or the failure of its record.
@@ -89,11 +102,11 @@ fn describe(e: &std::io::Error) -> String {
 
 /// The text recognition reads from one document (`formsift text`), or the
 /// failure its error record would carry.
-pub fn read_text(t: &Template, source: &Source, opts: &Options) -> Result<String, Failure> {
+pub fn read_text(ts: &[Template], source: &Source, opts: &Options) -> Result<String, Failure> {
     let name = source.name();
     let read = || {
         let bytes = bytes_of(source, &name, opts)?;
-        read_named(t, &name, &bytes, opts).map(|(decoded, _, _)| decoded.text)
+        read_named(ts, &name, &bytes, opts).map(|(decoded, _, _)| decoded.text)
     };
     catch_unwind(AssertUnwindSafe(read)).unwrap_or_else(|panic| Err(internal_error(&name, &*panic)))
 }
@@ -113,7 +126,7 @@ type Structure = Option<(LineView, Vec<(&'static str, String)>)>;
 /// [`read`], after the check for an empty file, with the file's name in
 /// the failure's message; and whether the document is a PDF.
 fn read_named(
-    t: &Template,
+    ts: &[Template],
     name: &str,
     bytes: &[u8],
     opts: &Options,
@@ -122,7 +135,7 @@ fn read_named(
         return Err(Failure::new("empty", format!("{name}: the file is empty")));
     }
     let is_pdf = pdf::is_pdf(bytes);
-    match read(t, name, bytes, is_pdf, opts) {
+    match read(ts, name, bytes, is_pdf, opts) {
         Ok((decoded, structure)) => Ok((decoded, structure, is_pdf)),
         Err(f) => Err(Failure {
             message: format!("{name}: {}", f.message),
@@ -135,7 +148,7 @@ fn read_named(
 /// or LibreOffice original (through the layout model), or text. An error
 /// is the failed record's, its message without the file's name.
 fn read(
-    template: &Template,
+    templates: &[Template],
     name: &str,
     bytes: &[u8],
     is_pdf: bool,
@@ -145,7 +158,7 @@ fn read(
         return match pdf::worker::extract(bytes, &opts.pdf) {
             Ok(t) => {
                 let mut doc = exported::document_with(&t.text, &t.boxes);
-                take_furniture(template, &mut doc);
+                take_furniture(templates, &mut doc);
                 for (code, message) in t.warnings {
                     // A code of this formsift's own worker; any other is
                     // still said, under the most general one.
@@ -181,7 +194,7 @@ fn read(
         // the model adds something (pages).
         Ok(d) => match exported::structured(&d.text) {
             Some(mut doc) => {
-                take_furniture(template, &mut doc);
+                take_furniture(templates, &mut doc);
                 let mut read = through_model(doc, d.encoding);
                 read.0.warning = d.warning;
                 Ok(read)
@@ -193,9 +206,18 @@ fn read(
 }
 
 /// Moves the headers and footers repeated on a laid-out document's pages
-/// out of its content, as the template tells its own lines from them.
-fn take_furniture(t: &Template, doc: &mut Document) {
-    document::furniture::take_repeated_edges(doc, |line| extract::reads(t, line));
+/// out of its content, as the templates tell their own lines from them.
+fn take_furniture(ts: &[Template], doc: &mut Document) {
+    use document::furniture::Reads;
+    document::furniture::take_repeated_edges(doc, |line| {
+        // The title of one template, else a label of one, says most.
+        let reads = ts.iter().map(|t| extract::reads(t, line));
+        reads.fold(Reads::Nothing, |best, r| match (best, r) {
+            (Reads::Title, _) | (_, Reads::Title) => Reads::Title,
+            (Reads::Label, _) | (_, Reads::Label) => Reads::Label,
+            _ => Reads::Nothing,
+        })
+    });
 }
 
 /// A document's line view as the text recognition reads, with the places.
@@ -212,16 +234,49 @@ fn through_model(doc: Document, encoding: &'static str) -> (Decoded, Structure) 
 
 /// [`process_bytes`] with options: a PDF is parsed in a worker process.
 pub fn process_bytes_with(t: &Template, name: &str, bytes: &[u8], opts: &Options) -> Vec<Record> {
-    let failed = |code: &str, message: String| vec![Record::failed(name, &t.name, code, message)];
-    let (decoded, view, is_pdf) = match read_named(t, name, bytes, opts) {
+    process_bytes_among(std::slice::from_ref(t), name, bytes, opts)
+}
+
+/// [`process_bytes_with`] among several templates (see [`process_among`]).
+pub fn process_bytes_among(
+    ts: &[Template],
+    name: &str,
+    bytes: &[u8],
+    opts: &Options,
+) -> Vec<Record> {
+    recognize(ts, name, bytes, opts, |r| records_of(r, name)).unwrap_or_else(|failed| failed)
+}
+
+/// A document as recognition read it, for [`records_of`] and `explain`.
+struct Recognized<'a, 't> {
+    template: &'t Template,
+    decoded: &'a Decoded,
+    view: &'a Structure,
+    lines: &'a [crate::input::Line<'a>],
+    forms: Vec<extract::RawForm>,
+}
+
+/// Reads a document, splits its lines and finds its template and forms,
+/// then hands them to `then`; a document that gives no form is its error
+/// record.
+fn recognize<R>(
+    ts: &[Template],
+    name: &str,
+    bytes: &[u8],
+    opts: &Options,
+    then: impl FnOnce(Recognized) -> R,
+) -> Result<R, Vec<Record>> {
+    let (decoded, view, is_pdf) = match read_named(ts, name, bytes, opts) {
         Ok(read) => read,
-        Err(f) => return vec![Record::from_failure(name, &t.name, f)],
+        Err(f) => return Err(vec![Record::from_failure(name, &names(ts), f)]),
     };
     if is_pdf && decoded.text.chars().all(char::is_whitespace) {
-        return failed(
+        return Err(vec![Record::failed(
+            name,
+            &names(ts),
             "no_text_layer",
             format!("{name}: the PDF has no text layer (a scan, or text drawn as pictures)"),
-        );
+        )]);
     }
     let mut lines = split_lines(&decoded.text);
     if let Some(numbers) = view.as_ref().and_then(|(v, _)| v.source_lines()) {
@@ -229,16 +284,29 @@ pub fn process_bytes_with(t: &Template, name: &str, bytes: &[u8], opts: &Options
             line.no = no;
         }
     }
-    let forms = extract::extract(t, &lines);
-    if forms.iter().all(|f| !f.titled && f.labels_found == 0) {
-        return failed(
-            "not_a_form",
-            format!(
-                "{name}: no title and none of the labels of template {}",
-                t.name
-            ),
-        );
-    }
+    let (template, forms) = match choose(ts, name, &lines) {
+        Ok(chosen) => chosen,
+        Err((template, f)) => return Err(vec![Record::from_failure(name, &template, f)]),
+    };
+    Ok(then(Recognized {
+        template,
+        decoded: &decoded,
+        view: &view,
+        lines: &lines,
+        forms,
+    }))
+}
+
+/// The records of a recognized document's forms: typed, validated, with
+/// the places of their values.
+fn records_of(r: Recognized, name: &str) -> Vec<Record> {
+    let Recognized {
+        template: t,
+        decoded,
+        view,
+        forms,
+        ..
+    } = r;
     forms
         .into_iter()
         .enumerate()
@@ -272,7 +340,7 @@ pub fn process_bytes_with(t: &Template, name: &str, bytes: &[u8], opts: &Options
             let options_seen = normalize::options_seen(t, &raw);
             let mut provenance = normalize::provenance(t, &raw);
             issues.extend(more);
-            if let Some((view, warnings)) = &view {
+            if let Some((view, warnings)) = view {
                 for (code, message) in warnings {
                     issues.push(Issue::warning(
                         None,
@@ -313,6 +381,133 @@ pub fn process_bytes_with(t: &Template, name: &str, bytes: &[u8], opts: &Options
         .collect()
 }
 
+/// What `formsift explain` shows of one document: each line the template
+/// read, where it stands, and the records made of them.
+#[derive(Debug)]
+pub struct Explained {
+    /// `(line, place, text, labels)`: the line number records give, its
+    /// place in the layout model (`body/tbl[1]/tr[2]/tc[1]/p[1]`), its
+    /// text as recognition reads it, the keys of the fields whose label
+    /// stands in it.
+    pub lines: Vec<(usize, Option<String>, String, Vec<String>)>,
+    /// Lines recognition read as the template's title.
+    pub titles: Vec<usize>,
+    /// Headers and footers left out as page furniture: `(page, text)`.
+    pub furniture: Vec<(Option<u32>, String)>,
+    /// The records, as `extract` writes them; one error record when the
+    /// document gives no form.
+    pub records: Vec<Record>,
+}
+
+/// A document as formsift reads it, for people writing a template.
+pub fn explain(ts: &[Template], source: &Source, opts: &Options) -> Explained {
+    let name = source.name();
+    let read = || {
+        let bytes = match bytes_of(source, &name, opts) {
+            Ok(bytes) => bytes,
+            Err(f) => return Err(vec![Record::from_failure(&name, &names(ts), f)]),
+        };
+        recognize(ts, &name, &bytes, opts, |r| {
+            let t = r.template;
+            let view = r.view.as_ref().map(|(v, _)| v);
+            let mut titles = Vec::new();
+            let lines = r
+                .lines
+                .iter()
+                .map(|l| {
+                    if extract::reads(t, &l.clean) == document::furniture::Reads::Title {
+                        titles.push(l.no);
+                    }
+                    let place = view.and_then(|v| v.at(l.no));
+                    (l.no, place, l.clean.to_string(), extract::label_keys(t, l))
+                })
+                .collect();
+            let furniture = view.map_or_else(Vec::new, |v| v.furniture.clone());
+            Explained {
+                lines,
+                titles,
+                furniture,
+                records: records_of(r, &name),
+            }
+        })
+    };
+    let failed = |records| Explained {
+        lines: Vec::new(),
+        titles: Vec::new(),
+        furniture: Vec::new(),
+        records,
+    };
+    match catch_unwind(AssertUnwindSafe(read)) {
+        Ok(Ok(explained)) => explained,
+        Ok(Err(records)) => failed(records),
+        Err(panic) => failed(vec![Record::from_failure(
+            &name,
+            &names(ts),
+            internal_error(&name, &*panic),
+        )]),
+    }
+}
+
+/// The template of a document and its forms as that template reads them.
+/// With one template, any text that shows its title or one of its labels
+/// is its form. With several, a document is the form of the template whose
+/// title it shows (in most forms, then most labels; the first template
+/// given on a tie); a text that shows no template's title is `not_a_form`,
+/// naming the nearest template, so no template takes another's form.
+fn choose<'t>(
+    ts: &'t [Template],
+    name: &str,
+    lines: &[crate::input::Line],
+) -> Result<(&'t Template, Vec<extract::RawForm>), (String, Failure)> {
+    let not_a_form =
+        |t: &str, message: String| Err((t.to_string(), Failure::new("not_a_form", message)));
+    if let [t] = ts {
+        let forms = extract::extract(t, lines);
+        if forms.iter().all(|f| !f.titled && f.labels_found == 0) {
+            let message = format!(
+                "{name}: no title and none of the labels of template {}",
+                t.name
+            );
+            return not_a_form(&t.name, message);
+        }
+        return Ok((t, forms));
+    }
+    let mut best: Option<((usize, usize), &Template, Vec<extract::RawForm>)> = None;
+    for t in ts {
+        let forms = extract::extract(t, lines);
+        let titled = forms.iter().filter(|f| f.titled).count();
+        let labels = forms.iter().map(|f| f.labels_found).sum();
+        if best
+            .as_ref()
+            .is_none_or(|(score, ..)| (titled, labels) > *score)
+        {
+            best = Some(((titled, labels), t, forms));
+        }
+    }
+    let ((titled, labels), t, forms) = best.expect("a run has a template");
+    if titled == 0 {
+        let given = ts
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let message = match labels {
+            0 => format!("{name}: shows neither the title nor a label of any template given ({given})"),
+            n => format!(
+                "{name}: shows the title of no template given ({given}); the nearest is {} ({n} of its labels)",
+                t.name
+            ),
+        };
+        let template = if labels == 0 {
+            names(ts)
+        } else {
+            t.name.clone()
+        };
+        return not_a_form(&template, message);
+    }
+    Ok((t, forms))
+}
+
 /// Runs the batch on `jobs` threads and hands the records of each document
 /// to `sink`, in input order. Each worker takes the next few documents as
 /// soon as it is free; the sink writes each document once those before it
@@ -321,13 +516,13 @@ pub fn process_bytes_with(t: &Template, name: &str, bytes: &[u8], opts: &Options
 /// flat however long the batch. Stops at the first error of `sink` (a
 /// closed output).
 pub fn run<E>(
-    t: &Template,
+    ts: &[Template],
     sources: &[Source],
     jobs: usize,
     opts: &Options,
     sink: impl FnMut(Vec<Record>) -> Result<(), E>,
 ) -> Result<(), E> {
-    run_with(t, sources, jobs, opts, |records| records, sink)
+    run_with(ts, sources, jobs, opts, |records| records, sink)
 }
 
 /// Documents a worker takes at a time: one hand-over to the sink for
@@ -349,7 +544,7 @@ fn window(jobs: usize) -> usize {
 /// What a worker makes is best freed by that worker: memory freed on
 /// another thread goes back to its owner through a slower path, cold.
 pub fn run_with<R: Send, E>(
-    t: &Template,
+    ts: &[Template],
     sources: &[Source],
     jobs: usize,
     opts: &Options,
@@ -379,8 +574,8 @@ pub fn run_with<R: Send, E>(
     let (tx, rx) = std::sync::mpsc::channel::<(usize, Vec<R>)>();
     let finish = &finish;
     std::thread::scope(|scope| {
-        scope.spawn(|| t.prepare_labels());
-        scope.spawn(|| t.prepare_rest());
+        scope.spawn(|| ts.iter().for_each(Template::prepare_labels));
+        scope.spawn(|| ts.iter().for_each(Template::prepare_rest));
         scope.spawn(|| {
             pool.broadcast(|_| loop {
                 let from = next.fetch_add(TAKE, SeqCst);
@@ -398,7 +593,7 @@ pub fn run_with<R: Send, E>(
                 }
                 let done = sources[from..to]
                     .iter()
-                    .map(|s| finish(process_with(t, s, opts)))
+                    .map(|s| finish(process_among(ts, s, opts)))
                     .collect();
                 if tx.send((from, done)).is_err() {
                     break; // the sink stopped
@@ -466,21 +661,28 @@ mod tests {
                 most.fetch_max(held.fetch_add(1, SeqCst) + 1, SeqCst);
                 records[0].source.clone()
             };
-            run_with(&t, &sources, jobs, &Options::default(), finish, |source| {
-                if seen.is_empty() {
-                    // Wait for the workers to fill the window (the limit
-                    // only ends a broken run).
-                    let start = std::time::Instant::now();
-                    while held.load(SeqCst) < window && start.elapsed().as_secs() < 60 {
-                        std::thread::sleep(std::time::Duration::from_millis(1));
+            run_with(
+                std::slice::from_ref(&t),
+                &sources,
+                jobs,
+                &Options::default(),
+                finish,
+                |source| {
+                    if seen.is_empty() {
+                        // Wait for the workers to fill the window (the limit
+                        // only ends a broken run).
+                        let start = std::time::Instant::now();
+                        while held.load(SeqCst) < window && start.elapsed().as_secs() < 60 {
+                            std::thread::sleep(std::time::Duration::from_millis(1));
+                        }
+                        // Had they not stopped, they would run on meanwhile.
+                        std::thread::sleep(std::time::Duration::from_millis(50));
                     }
-                    // Had they not stopped, they would run on meanwhile.
-                    std::thread::sleep(std::time::Duration::from_millis(50));
-                }
-                held.fetch_sub(1, SeqCst);
-                seen.push(source);
-                Ok::<_, ()>(())
-            })
+                    held.fetch_sub(1, SeqCst);
+                    seen.push(source);
+                    Ok::<_, ()>(())
+                },
+            )
             .unwrap();
             let names: Vec<String> = sources.iter().map(Source::name).collect();
             assert_eq!(seen, names, "{jobs} jobs: every document once, in order");
@@ -511,18 +713,24 @@ mod tests {
             std::thread::spawn(move || {
                 let t = Template::default_template();
                 let mut calls = 0;
-                let got = run(&t, &sources, jobs, &Options::default(), |_| {
-                    calls += 1;
-                    if calls == 1 {
-                        // The workers fill the window and wait.
-                        std::thread::sleep(std::time::Duration::from_millis(300));
-                    }
-                    if calls == 40 {
-                        Err("closed")
-                    } else {
-                        Ok(())
-                    }
-                });
+                let got = run(
+                    std::slice::from_ref(&t),
+                    &sources,
+                    jobs,
+                    &Options::default(),
+                    |_| {
+                        calls += 1;
+                        if calls == 1 {
+                            // The workers fill the window and wait.
+                            std::thread::sleep(std::time::Duration::from_millis(300));
+                        }
+                        if calls == 40 {
+                            Err("closed")
+                        } else {
+                            Ok(())
+                        }
+                    },
+                );
                 tx.send((got, calls)).unwrap();
             });
             let (got, calls) = rx

@@ -159,12 +159,6 @@ fn exit_codes() {
 
 #[test]
 fn usage_and_fatal_errors_exit_2_with_a_clear_message() {
-    let missing = formsift(&["extract", "no/such/dir"]);
-    assert_eq!(missing.status.code(), Some(2));
-    assert_eq!(
-        stderr(&missing),
-        "formsift: no/such/dir: no such file or directory\n"
-    );
     let bad = formsift(&[
         "extract",
         "-t",
@@ -280,7 +274,8 @@ fn validate_exit_codes() {
     );
     assert_eq!(
         formsift(&["validate", "nowhere.txt"]).status.code(),
-        Some(2)
+        Some(1),
+        "a missing path is a not_found record, not a fatal error"
     );
     assert_eq!(
         formsift(&["validate", "--format", "xml", "fixtures"])
@@ -334,5 +329,276 @@ fn validate_jsonl_for_machines() {
     assert_eq!(
         summary["most_often_missing"][0],
         serde_json::json!({"field": "colaborador", "forms": 3})
+    );
+}
+
+/// A mistyped path among several is that path's record (`not_found`), and
+/// the others are read: the batch is not lost to a typo.
+#[test]
+fn a_missing_path_is_its_own_record_and_the_batch_goes_on() {
+    let o = formsift(&[
+        "extract",
+        "fixtures/filled/v1-inline.txt",
+        "fixtures/filled/no-such-form.txt",
+        "fixtures/seeds",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let records: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 5, "one form, the missing path, three seeds");
+    assert_eq!(records[0]["fields"]["cpf"], "529.982.247-25");
+    assert_eq!(records[1]["source"], "fixtures/filled/no-such-form.txt");
+    assert_eq!(records[1]["error"]["code"], "not_found");
+    let message = records[1]["error"]["message"].as_str().unwrap();
+    assert!(message.contains("no-such-form.txt"), "{message}");
+    assert!(records[2]["fields"].is_object());
+    assert!(
+        stderr(&o).contains("1 file(s) unreadable"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// Without --format, `-o` picks the format from the file's ending; a
+/// --format that the ending contradicts is refused before any work.
+#[test]
+fn the_output_format_follows_the_file_ending() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let run = |args: &[&str]| formsift(&[&["extract", "-q"], args, &["fixtures/seeds"]].concat());
+
+    let xlsx = out("forms.xlsx");
+    // The seeds are incomplete forms: exit 1, the file written.
+    assert_eq!(run(&["-o", &xlsx]).status.code(), Some(1));
+    let bytes = std::fs::read(&xlsx).unwrap();
+    assert_eq!(&bytes[..2], b"PK", "a workbook is a zip archive");
+
+    let csv = out("forms.CSV");
+    run(&["-o", &csv]);
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with("source,"), "{}", &text[..40]);
+    let rows = csv::Reader::from_reader(text.as_bytes()).records().count();
+    assert_eq!(rows, 3, "three forms under the header");
+
+    let json = out("forms.json");
+    run(&["-o", &json]);
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 3);
+
+    let other = out("forms.out");
+    run(&["-o", &other]);
+    assert_eq!(
+        std::fs::read_to_string(&other).unwrap().lines().count(),
+        3,
+        "an ending that names no format: JSON Lines"
+    );
+
+    let clash = out("clash.xlsx");
+    let o = run(&["--format", "csv", "-o", &clash]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("names a .xlsx file, but --format csv was asked for"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!std::path::Path::new(&clash).exists());
+    let csv_excel = out("excel.csv");
+    assert_eq!(run(&["--excel", "-o", &csv_excel]).status.code(), Some(1));
+    assert!(std::fs::read(&csv_excel)
+        .unwrap()
+        .starts_with(b"\xef\xbb\xbf"));
+
+    let report = out("report.jsonl");
+    formsift(&["validate", "-o", &report, "fixtures/seeds"]);
+    let last = std::fs::read_to_string(&report).unwrap();
+    let last: serde_json::Value = serde_json::from_str(last.lines().last().unwrap()).unwrap();
+    assert!(last["summary"]["forms"].is_number(), "{last}");
+}
+
+/// Output files get the mode any new file gets under the user's umask, and
+/// a file replaced keeps its own mode.
+#[cfg(unix)]
+#[test]
+fn output_files_take_the_umask_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let mode_after = |umask: &str, name: &str| {
+        let path = dir.path().join(name);
+        let status = Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "umask {umask} && exec \"$0\" extract -q -o \"$1\" fixtures/seeds"
+            ))
+            .arg(env!("CARGO_BIN_EXE_formsift"))
+            .arg(&path)
+            .status()
+            .unwrap();
+        assert_eq!(status.code(), Some(1), "the seeds are incomplete forms");
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777
+    };
+    assert_eq!(mode_after("022", "shared.jsonl"), 0o644);
+    assert_eq!(mode_after("077", "private.jsonl"), 0o600);
+    assert_eq!(mode_after("002", "group.csv"), 0o664);
+    let kept = dir.path().join("kept.jsonl");
+    std::fs::write(&kept, "old").unwrap();
+    std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o640)).unwrap();
+    assert_eq!(
+        mode_after("022", "kept.jsonl"),
+        0o640,
+        "the replaced file's mode"
+    );
+}
+
+/// A batch that finds nothing to read says what it passed over, and fails;
+/// a batch that reads something names what it skipped in its summary.
+#[test]
+fn a_folder_with_nothing_readable_says_what_it_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["scan.png", "photo.PNG", "sheet.xls", "README"] {
+        std::fs::write(dir.path().join(name), "x").unwrap();
+    }
+    let o = formsift(&["extract", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
+    assert_eq!(
+        stderr(&o),
+        "formsift: nothing to read: the folders given hold no file formsift reads \
+         (.txt .text .md .pdf .docx .docm .odt .doc); skipped: 1 without an ending, 2 .png, 1 .xls\n"
+    );
+    let empty = tempfile::tempdir().unwrap();
+    let o = formsift(&["validate", empty.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "formsift: nothing to read: the folders given hold no files\n"
+    );
+
+    std::fs::copy("fixtures/filled/v1-inline.txt", dir.path().join("form.txt")).unwrap();
+    let o = formsift(&["extract", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o).lines().count(), 1);
+    assert!(
+        stderr(&o).contains("; 4 file(s) in the folders skipped, not of a kind formsift reads (1 without an ending, 2 .png, 1 .xls)"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// `-t` given several times, and naming a folder: one batch of a mixed
+/// folder, each record naming its template; spreadsheets, whose columns
+/// are one template's, are refused before any work.
+#[test]
+fn several_templates_in_one_batch() {
+    let o = formsift(&[
+        "extract",
+        "-q",
+        "-t",
+        "processo-retencao",
+        "-t",
+        "ficha-cadastro",
+        "-t",
+        "fixtures/templates/set",
+        "fixtures/templates/mixed",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "the memo is not a form");
+    let got: Vec<(String, String)> = stdout(&o)
+        .lines()
+        .map(|l| {
+            let r: serde_json::Value = serde_json::from_str(l).unwrap();
+            let file = r["source"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string();
+            let what = match r["error"]["code"].as_str() {
+                Some(code) => code.to_string(),
+                None => r["template"].as_str().unwrap().to_string(),
+            };
+            (file, what)
+        })
+        .collect();
+    let want = [
+        ("contato.txt", "ficha-contato"),
+        ("expense.txt", "us-expense"),
+        ("ficha.txt", "ficha-cadastro"),
+        ("memo.txt", "not_a_form"),
+        ("retencao.txt", "processo-retencao"),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(got, want);
+
+    let o = formsift(&[
+        "extract",
+        "--format",
+        "csv",
+        "-t",
+        "processo-retencao",
+        "-t",
+        "fixtures/templates/set",
+        "fixtures/templates/mixed",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "formsift: --format csv: a spreadsheet's columns are one template's, and 3 templates \
+         were given (processo-retencao, ficha-contato, us-expense): write JSON Lines or JSON, \
+         or run once per template\n"
+    );
+    assert!(o.stdout.is_empty());
+}
+
+/// `explain` shows each line read, with what took it; piped, no colour.
+#[test]
+fn explain_shows_what_took_each_line() {
+    let o = formsift(&[
+        "explain",
+        "-t",
+        "ficha-cadastro",
+        "fixtures/templates/ficha-cadastro.txt",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let want = "\
+template ficha-cadastro · 1 form(s) · 11 line(s) read
+ 1 │ FICHA DE CADASTRO
+   │   title
+ 3 │ Nome completo: Paulo Henrique Lima
+   │   nome = \"Paulo Henrique Lima\"
+ 4 │ CPF: 123.456.789-09\tData de nascimento: 07/09/1980
+   │   cpf = \"123.456.789-09\"
+   │   nascimento = \"1980-09-07\"
+ 5 │ Cidade: Curitiba
+   │   cidade = \"Curitiba\"
+ 7 │ Especialidades
+   │   label of especialidades
+ 8 │ [X] Ortodontia [ ] Endodontia
+   │   especialidades = [\"ortodontia\",\"implantodontia\"]
+ 9 │ [X] Implantodontia [ ] Clínico Geral
+11 │ Observação final sem rótulo.
+   │   warning unplaced_text: text that belongs to no field, on line(s) 11: see `unplaced`
+   │   unplaced: \"Observação final sem rótulo.\"
+";
+    assert_eq!(stdout(&o), want);
+    assert!(!stdout(&o).contains('\x1b'), "no colour when piped");
+
+    // A Word original: each line with its place in the document; a file
+    // that cannot be read says why, and the others still show.
+    let o = formsift(&["explain", "fixtures/docx/lost-marks.docx", "nowhere.txt"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.starts_with("==> fixtures/docx/lost-marks.docx <==\ntemplate processo-retencao · revision v3 · 1 form(s)"), "{out}");
+    assert!(
+        out.contains(" 5 │ Colaborador Ana Beatriz  Data 20/03/2025  body/p[5]\n   │   colaborador = \"Ana Beatriz\"\n   │   data = \"2025-03-20\"\n"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("==> nowhere.txt <==\nerror not_found: nowhere.txt: cannot read: no such file (or a link to nothing)\n"),
+        "{out}"
     );
 }

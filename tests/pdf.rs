@@ -406,7 +406,7 @@ fn text_of(path: &str, memory_mb: u64) -> Result<String, formsift::record::Failu
     let mut opts = options(env!("CARGO_BIN_EXE_formsift"), 20);
     opts.pdf.memory_mb = memory_mb;
     formsift::pipeline::read_text(
-        &Template::default_template(),
+        &[Template::default_template()],
         &Source::File(path.into()),
         &opts,
     )

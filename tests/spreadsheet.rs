@@ -360,7 +360,12 @@ fn summary_line_on_stderr_unless_quiet() {
         ),
         "{err}"
     );
-    assert!(err.trim_end().ends_with("forms/s"));
+    assert!(
+        err.trim_end().ends_with(
+            "forms/s; 3 file(s) in the folders skipped, not of a kind formsift reads (3 .json)"
+        ),
+        "the expected records beside the seeds are named: {err}"
+    );
     assert_eq!(
         err.lines().count(),
         1,

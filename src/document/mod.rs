@@ -357,6 +357,9 @@ pub struct LineView {
     /// The lines, each ended by `\n`.
     pub text: String,
     pub places: Vec<Place>,
+    /// The text of the document's furniture (headers, footers), by page:
+    /// not read, kept to show what was left out.
+    pub furniture: Vec<(Option<u32>, String)>,
 }
 
 impl LineView {
@@ -408,6 +411,14 @@ impl Document {
     pub fn line_view(&self) -> LineView {
         let mut view = LineView::default();
         write_blocks(&self.blocks, &[], &mut view);
+        if !self.furniture.is_empty() {
+            let mut furniture = LineView::default();
+            write_blocks(&self.furniture, &[], &mut furniture);
+            let pages = furniture.places.iter().map(|p| p.page);
+            view.furniture = pages
+                .zip(furniture.text.lines().map(str::to_string))
+                .collect();
+        }
         view
     }
 }

@@ -105,6 +105,22 @@ pub struct RawForm {
     pub notes: Vec<Note>,
 }
 
+/// The keys of the fields whose label stands in `line` (`contatos.data`
+/// inside a list), in the line's order.
+pub fn label_keys(template: &Template, line: &Line) -> Vec<String> {
+    let found = Found::line(template, line);
+    let mut keys: Vec<String> = Vec::new();
+    for at in &found.labels {
+        for &f in &template.labels[at.label].fields {
+            let key = template.fields[f].path(template, None);
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+    }
+    keys
+}
+
 /// What `template` makes of one line of text: its title, a label, or
 /// nothing (for telling a page's header from the form's own lines).
 pub fn reads(template: &Template, text: &str) -> crate::document::furniture::Reads {

@@ -91,11 +91,48 @@ pub const MAX_BYTES: u64 = 50 * 1024 * 1024;
 /// File endings read when walking a directory.
 pub const EXTENSIONS: &[&str] = &["txt", "text", "md", "pdf", "docx", "docm", "odt", "doc"];
 
+/// The inputs of a run: the documents to read, and what the walks of the
+/// folders given passed over.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    pub sources: Vec<Source>,
+    pub skipped: Skipped,
+}
+
+/// Files met in folders that formsift does not read, counted by ending
+/// (lowercase, "" for none).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Skipped(pub std::collections::BTreeMap<String, usize>);
+
+impl Skipped {
+    /// Files passed over, in all.
+    pub fn count(&self) -> usize {
+        self.0.values().sum()
+    }
+
+    /// "3 .png, 1 .xls, 1 without an ending".
+    pub fn summary(&self) -> String {
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .map(|(ext, n)| match ext.as_str() {
+                "" => format!("{n} without an ending"),
+                _ => format!("{n} .{ext}"),
+            })
+            .collect();
+        parts.join(", ")
+    }
+}
+
 /// Expands the paths given on the command line into sources: files as
-/// given, directories walked recursively in sorted order (text and PDF files,
-/// hidden entries skipped), `-` for standard input. Duplicates are dropped.
-pub fn collect_sources(paths: &[PathBuf]) -> crate::Result<Vec<Source>> {
+/// given, directories walked recursively in sorted order (the files named
+/// with [`EXTENSIONS`], hidden entries skipped, the others counted in
+/// `skipped`), `-` for standard input. A path that does not exist stays a
+/// source, whose record says so (`not_found`), so one mistyped path does
+/// not stop the batch. Duplicates are dropped.
+pub fn collect_sources(paths: &[PathBuf]) -> crate::Result<Inputs> {
     let mut out = Vec::new();
+    let mut skipped = Skipped::default();
     // Only several paths, or links met in a walk, can name a file twice.
     let mut may_repeat = paths.len() > 1;
     for p in paths {
@@ -104,6 +141,7 @@ pub fn collect_sources(paths: &[PathBuf]) -> crate::Result<Vec<Source>> {
         } else if p.is_dir() {
             let mut walk = Walk {
                 out: &mut out,
+                skipped: &mut skipped,
                 seen: std::collections::HashSet::new(),
                 links: false,
             };
@@ -112,10 +150,8 @@ pub fn collect_sources(paths: &[PathBuf]) -> crate::Result<Vec<Source>> {
                 source: e,
             })?;
             may_repeat |= walk.links;
-        } else if p.exists() || p.is_symlink() {
-            out.push(Source::File(p.clone()));
         } else {
-            return Err(crate::Error::MissingInput(p.clone()));
+            out.push(Source::File(p.clone()));
         }
     }
     if may_repeat {
@@ -123,7 +159,10 @@ pub fn collect_sources(paths: &[PathBuf]) -> crate::Result<Vec<Source>> {
         let mut seen = std::collections::HashSet::new();
         out.retain(|s| seen.insert(Identity::of(s)));
     }
-    Ok(out)
+    Ok(Inputs {
+        sources: out,
+        skipped,
+    })
 }
 
 /// What makes two sources the same document.
@@ -156,6 +195,7 @@ impl Identity {
 /// A recursive walk of one folder given on the command line.
 struct Walk<'a> {
     out: &'a mut Vec<Source>,
+    skipped: &'a mut Skipped,
     /// Folders walked (canonical): a link back to a folder above would walk
     /// forever.
     seen: std::collections::HashSet<PathBuf>,
@@ -192,6 +232,11 @@ impl Walk<'_> {
                 self.dir(&p)?;
             } else if has_text_extension(&p) || (link && !p.exists()) {
                 self.out.push(Source::File(p));
+            } else {
+                let ext = p
+                    .extension()
+                    .map_or(String::new(), |e| e.to_string_lossy().to_lowercase());
+                *self.skipped.0.entry(ext).or_default() += 1;
             }
         }
         Ok(())

@@ -2,6 +2,7 @@
 //! completeness report of `validate`.
 
 pub mod csv;
+pub mod explain;
 pub mod json;
 pub mod report;
 pub mod table;

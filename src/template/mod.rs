@@ -162,6 +162,53 @@ impl Template {
         ))
     }
 
+    /// Loads the templates a run names (`-t` given once or more): built-in
+    /// names, template files, and folders, whose `.toml` files are loaded
+    /// in name order. Two templates of one name are refused, since records
+    /// name their template.
+    pub fn load_all(names: &[String]) -> Result<Vec<Template>> {
+        let mut all: Vec<(Template, String)> = Vec::new();
+        for name in names {
+            let path = std::path::Path::new(name);
+            let files: Vec<String> = if path.is_dir() {
+                let mut files: Vec<String> = std::fs::read_dir(path)
+                    .map_err(|e| Error::Io {
+                        context: format!("reading the template folder {}", path.display()),
+                        source: e,
+                    })?
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| {
+                        p.is_file()
+                            && p.extension()
+                                .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+                    })
+                    .map(|p| p.display().to_string())
+                    .collect();
+                if files.is_empty() {
+                    return Err(Error::Usage(format!(
+                        "-t {name}: the folder holds no template (.toml file)"
+                    )));
+                }
+                files.sort();
+                files
+            } else {
+                vec![name.clone()]
+            };
+            for file in files {
+                let t = Template::load(&file)?;
+                if let Some((_, first)) = all.iter().find(|(o, _)| o.name == t.name) {
+                    return Err(Error::Usage(format!(
+                        "two templates are named {:?} ({first} and {file}): records name their \
+                         template, so each needs a name of its own",
+                        t.name
+                    )));
+                }
+                all.push((t, file));
+            }
+        }
+        Ok(all.into_iter().map(|(t, _)| t).collect())
+    }
+
     /// The default template (the retention form).
     pub fn default_template() -> Template {
         Template::load(DEFAULT).expect("the built-in template compiles (tested)")
