@@ -166,7 +166,11 @@ fn read(
                     doc.warnings
                         .push((code.unwrap_or("pdf_part_unreadable"), message));
                 }
-                Ok(through_model(doc, "PDF"))
+                let mut read = through_model(doc, "PDF");
+                if let Some((view, _)) = &mut read.1 {
+                    view.form_fields = t.fields;
+                }
+                Ok(read)
             }
             Err(f) => Err(f),
         };
@@ -304,9 +308,14 @@ fn records_of(r: Recognized, name: &str) -> Vec<Record> {
         template: t,
         decoded,
         view,
-        forms,
-        ..
+        lines,
+        mut forms,
     } = r;
+    if let Some((v, _)) = view {
+        for form in &mut forms {
+            extract::fillable::apply(t, form, &v.form_fields, lines);
+        }
+    }
     forms
         .into_iter()
         .enumerate()

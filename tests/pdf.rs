@@ -599,3 +599,98 @@ fn content_streams_with_every_corner_of_the_syntax_are_read() {
         }
     }
 }
+
+/// A fillable PDF read by its fields' names (`pdf_field`), whatever the
+/// page prints beside them: nested names, a checkbox whose on-state is
+/// `/Sim`, a radio group's export value, a list box's value on its parent;
+/// the push button is no value, the fields no template field names go to
+/// `unplaced` by name. Values judged against README.txt beside the file.
+#[test]
+fn a_fillable_pdf_read_by_field_names() {
+    let dir = "fixtures/pdf/acroform-names";
+    let t = Template::load(&format!("{dir}/vendor.toml")).unwrap();
+    let opts = options(env!("CARGO_BIN_EXE_formsift"), 20);
+    let records = process_with(&t, &Source::File(format!("{dir}/fields.pdf").into()), &opts);
+    let r = common::json(&records[0]);
+    assert_eq!(
+        r["fields"],
+        serde_json::json!({
+            "first_name": "Ana",
+            "last_name": "Souza",
+            "started": "2020-08-29",
+            "amount": "1234.56",
+            "active": true,
+            "archived": false,
+            "tier": "gold",
+            "region": "s",
+            "notes": null,
+        }),
+        "{r:#}"
+    );
+    let unplaced: Vec<&str> = r["unplaced"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["text"].as_str().unwrap())
+        .collect();
+    for orphan in [
+        "item_1: Brush",
+        "item_2: Paste",
+        "item_3: Floss",
+        "orphan: Left over",
+    ] {
+        assert!(unplaced.contains(&orphan), "{orphan} in {unplaced:?}");
+    }
+    // The values taken left `unplaced`; the printed words stay there.
+    assert!(
+        unplaced
+            .iter()
+            .all(|u| !u.contains("Ana") && !u.contains("08/29")),
+        "{unplaced:?}"
+    );
+    assert!(unplaced.contains(&"Legal name"), "{unplaced:?}");
+    assert!(
+        !unplaced.iter().any(|u| u.contains("Reset")),
+        "a push button is no value"
+    );
+
+    // A name the form lacks is said, not guessed.
+    let src = std::fs::read_to_string(format!("{dir}/vendor.toml"))
+        .unwrap()
+        .replace("\"Vendor.Name.Last\"", "\"Vendor.Name.Middle\"");
+    let t = Template::from_toml(&src, "vendor.toml").unwrap();
+    let r = common::json(
+        &process_with(&t, &Source::File(format!("{dir}/fields.pdf").into()), &opts)[0],
+    );
+    assert_eq!(r["fields"]["last_name"], Value::Null);
+    let issue = r["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "pdf_field_missing")
+        .expect("a pdf_field_missing warning");
+    assert_eq!(
+        issue["message"],
+        "field `last_name`: the PDF's form has no field named \"Vendor.Name.Middle\""
+    );
+
+    // A radio value no option names: a warning, and no option checked.
+    let src = std::fs::read_to_string(format!("{dir}/vendor.toml"))
+        .unwrap()
+        .replace(
+            "code = \"gold\", label = 'gold'",
+            "code = \"platinum\", label = 'platinum'",
+        );
+    let t = Template::from_toml(&src, "vendor.toml").unwrap();
+    let r = common::json(
+        &process_with(&t, &Source::File(format!("{dir}/fields.pdf").into()), &opts)[0],
+    );
+    assert_eq!(r["fields"]["tier"], Value::Null, "{r:#}");
+    let codes: Vec<&str> = r["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"pdf_value_unknown"), "{codes:?}");
+}

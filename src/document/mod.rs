@@ -360,6 +360,8 @@ pub struct LineView {
     /// The text of the document's furniture (headers, footers), by page:
     /// not read, kept to show what was left out.
     pub furniture: Vec<(Option<u32>, String)>,
+    /// The fields of a fillable PDF, by full name (for `pdf_field`).
+    pub form_fields: Vec<crate::input::pdf::acroform::FormField>,
 }
 
 impl LineView {

@@ -5,6 +5,7 @@
 
 mod cells;
 pub mod chat;
+pub mod fillable;
 pub mod marks;
 mod scan;
 

@@ -89,6 +89,8 @@ pub(crate) struct Field {
     /// How dates and numbers are written (the template's locale, or the
     /// field's `format`).
     pub reading: crate::normalize::Reading,
+    /// The full name of the fillable PDF's field that holds the value.
+    pub pdf_field: Option<String>,
     pub options: Vec<Opt>,
     /// Every option pattern, searched in one pass over a line.
     pub option_search: Multi,
@@ -537,6 +539,7 @@ fn compile_field(
         key: fs.key.clone(),
         kind: fs.kind,
         reading,
+        pdf_field: fs.pdf_field.clone(),
         row,
         list,
         children: Vec::new(),
@@ -571,8 +574,13 @@ fn compile_field(
 /// What each kind needs and refuses.
 fn check_kind_rules(fs: &FieldSpec, rule: &str, in_list: bool) -> std::result::Result<(), String> {
     let group = matches!(fs.kind, Kind::Single | Kind::Multiple | Kind::Yesno);
-    if fs.kind != Kind::Signature && fs.label.is_empty() {
-        return Err(format!("{rule}: needs a `label`"));
+    if fs.kind != Kind::Signature && fs.label.is_empty() && fs.pdf_field.is_none() {
+        return Err(format!("{rule}: needs a `label` (or a `pdf_field`)"));
+    }
+    if fs.pdf_field.is_some() && (in_list || matches!(fs.kind, Kind::List | Kind::Counts)) {
+        return Err(format!(
+            "{rule}: `pdf_field` reads one field of a fillable PDF: not for lists, their entries or counts"
+        ));
     }
     if group && fs.options.is_empty() {
         return Err(format!("{rule}: a {:?} group needs `options`", fs.kind).to_lowercase());

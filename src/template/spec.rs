@@ -159,6 +159,10 @@ pub struct FieldSpec {
     /// `1,234.56`).
     #[serde(default)]
     pub format: Option<String>,
+    /// In a fillable PDF: the full name of the field that holds the value
+    /// (`Vendor.Name.First`), read from the form whatever the page prints.
+    #[serde(default)]
+    pub pdf_field: Option<String>,
     /// For checkbox groups: the options, in output order.
     #[serde(default)]
     pub options: Vec<OptionSpec>,

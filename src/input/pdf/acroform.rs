@@ -25,6 +25,123 @@ pub struct Widget {
     pub by_name: String,
 }
 
+/// One field of a fillable form by its full name (`Vendor.Name.First`),
+/// for templates that name their fields (`pdf_field`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FormField {
+    pub name: String,
+    pub value: FieldValue,
+}
+
+/// What a field holds.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldValue {
+    /// A text field's value, a list or combo box's choice (choices of a
+    /// multiple-selection list joined by `; `); empty when not filled.
+    Text(String),
+    /// A checkbox: checked whatever its on-state is named.
+    Checked(bool),
+    /// A radio group: the export value of the chosen button, if any.
+    Radio(Option<String>),
+}
+
+/// The terminal fields of the document's AcroForm, in the form's order:
+/// text, choice, checkbox and radio fields (push buttons are no values).
+pub fn form_fields(pdf: &Pdf) -> Vec<FormField> {
+    let xref = pdf.xref();
+    let fields = xref
+        .get::<Dict<'_>>(xref.root_id())
+        .and_then(|catalog| catalog.get::<Dict<'_>>(b"AcroForm"))
+        .and_then(|form| form.get::<Array<'_>>(b"Fields"));
+    let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for f in fields.iter().flat_map(|a| a.iter::<Dict<'_>>()) {
+        collect(&f, None, None, String::new(), &mut out, &mut seen, 0);
+    }
+    out
+}
+
+fn collect(
+    dict: &Dict<'_>,
+    inherited_ft: Option<Vec<u8>>,
+    inherited_ff: Option<u32>,
+    parent_name: String,
+    out: &mut Vec<FormField>,
+    seen: &mut std::collections::HashSet<ObjectIdentifier>,
+    depth: usize,
+) {
+    if depth > 32 {
+        return; // a /Kids cycle
+    }
+    if let Some(id) = dict.obj_id() {
+        if !seen.insert(id) {
+            return;
+        }
+    }
+    let ft = dict
+        .get::<Name<'_>>(b"FT")
+        .map(|n| n.to_vec())
+        .or(inherited_ft);
+    let ff = dict.get::<u32>(b"Ff").or(inherited_ff);
+    let part = text_string(dict, b"T");
+    let name = match (parent_name.is_empty(), part.is_empty()) {
+        (_, true) => parent_name.clone(),
+        (true, false) => part.clone(),
+        (false, false) => format!("{parent_name}.{part}"),
+    };
+    let kids: Vec<Dict<'_>> = dict
+        .get::<Array<'_>>(b"Kids")
+        .map(|k| k.iter::<Dict<'_>>().collect())
+        .unwrap_or_default();
+    // Kids with names of their own are fields; kids without are the
+    // widgets of this one.
+    if kids.iter().any(|k| k.contains_key(b"T")) {
+        for kid in &kids {
+            collect(kid, ft.clone(), ff, name.clone(), out, seen, depth + 1);
+        }
+        return;
+    }
+    if name.is_empty() {
+        return;
+    }
+    let flags = ff.unwrap_or(0);
+    let value = match ft.as_deref() {
+        Some(b"Btn") if flags & (1 << 16) != 0 => return, // a push button
+        Some(b"Btn") => {
+            // The field's /V, else the state its widgets show.
+            let shown = std::iter::once(dict)
+                .chain(kids.iter())
+                .filter_map(|d| d.get::<Name<'_>>(b"AS").map(|n| n.to_vec()))
+                .find(|s| s.as_slice() != b"Off");
+            let state = dict
+                .get::<Name<'_>>(b"V")
+                .map(|n| n.to_vec())
+                .or(shown)
+                .filter(|s| s.as_slice() != b"Off");
+            if flags & (1 << 15) != 0 {
+                FieldValue::Radio(state.map(|s| String::from_utf8_lossy(&s).into_owned()))
+            } else {
+                FieldValue::Checked(state.is_some())
+            }
+        }
+        Some(b"Tx") => FieldValue::Text(text_string(dict, b"V")),
+        Some(b"Ch") => {
+            let chosen = match dict.get::<Array<'_>>(b"V") {
+                Some(many) => many
+                    .iter::<hayro_syntax::object::String<'_>>()
+                    .map(|s| decode_text(s.as_bytes()))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                None => text_string(dict, b"V"),
+            };
+            FieldValue::Text(chosen)
+        }
+        _ => return,
+    };
+    out.push(FormField { name, value });
+}
+
 /// A page as widgets need it: its object, and how its user space maps to
 /// the laid-out page (top left origin, rotation applied).
 struct PageSpace {
@@ -181,7 +298,11 @@ fn text_string(dict: &Dict<'_>, key: &[u8]) -> String {
     let Some(s) = dict.get::<hayro_syntax::object::String<'_>>(key) else {
         return String::new();
     };
-    let bytes = s.as_bytes();
+    decode_text(s.as_bytes())
+}
+
+/// The bytes of a PDF text string as text.
+fn decode_text(bytes: &[u8]) -> String {
     if bytes.starts_with(&[0xFE, 0xFF]) {
         let units: Vec<u16> = bytes[2..]
             .chunks_exact(2)

@@ -507,6 +507,7 @@ pub fn text(pages: &[Page]) -> super::Text {
         text: out,
         boxes,
         warnings: Vec::new(),
+        fields: Vec::new(),
     }
 }
 

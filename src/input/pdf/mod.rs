@@ -3,7 +3,7 @@
 //! text the same recognition reads. Parsing runs in a child process (see
 //! [`worker`]), since a PDF can crash, hang or exhaust memory inside a parser.
 
-mod acroform;
+pub mod acroform;
 mod fonts;
 mod layout;
 mod repair;
@@ -35,6 +35,9 @@ pub struct Text {
     /// could not be decoded, whose text alone is missing.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<(String, String)>,
+    /// The fields of a fillable form, by full name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<acroform::FormField>,
 }
 
 /// The codes of the warnings a PDF's reading can give.
@@ -215,6 +218,7 @@ fn text_of(bytes: &[u8]) -> Result<Text, PdfFailure> {
         collector.end_page();
     }
     let mut out = layout::text(&collector.pages);
+    out.fields = acroform::form_fields(&pdf);
     // Fields drawn on no page: by their names, at the end.
     for w in widgets.iter().filter(|w| w.page == 0) {
         out.text.push_str(&w.by_name);
@@ -291,6 +295,7 @@ mod tests {
             text: "a\n\nb\n".into(),
             boxes: vec![r(72.04, 100.0, 301.26, 11.0), None, r(-3.0, 0.0, 0.0, 9.96)],
             warnings: Vec::new(),
+            fields: Vec::new(),
         };
         let wire = serde_json::to_string(&sent).unwrap();
         assert!(
