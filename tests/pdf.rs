@@ -604,7 +604,7 @@ fn content_streams_with_every_corner_of_the_syntax_are_read() {
 /// page prints beside them: nested names, a checkbox whose on-state is
 /// `/Sim`, a radio group's export value, a list box's value on its parent;
 /// the push button is no value, the fields no template field names go to
-/// `unplaced` by name. Values judged against README.txt beside the file.
+/// `unplaced` by name. Values judged against ABOUT beside the file.
 #[test]
 fn a_fillable_pdf_read_by_field_names() {
     let dir = "fixtures/pdf/acroform-names";
