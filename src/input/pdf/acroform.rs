@@ -71,25 +71,10 @@ fn collect(
     seen: &mut std::collections::HashSet<ObjectIdentifier>,
     depth: usize,
 ) {
-    if depth > 32 {
-        return; // a /Kids cycle
-    }
-    if let Some(id) = dict.obj_id() {
-        if !seen.insert(id) {
-            return;
-        }
-    }
-    let ft = dict
-        .get::<Name<'_>>(b"FT")
-        .map(|n| n.to_vec())
-        .or(inherited_ft);
-    let ff = dict.get::<u32>(b"Ff").or(inherited_ff);
-    let part = text_string(dict, b"T");
-    let name = match (parent_name.is_empty(), part.is_empty()) {
-        (_, true) => parent_name.clone(),
-        (true, false) => part.clone(),
-        (false, false) => format!("{parent_name}.{part}"),
+    let Some((ft, name)) = enter(dict, inherited_ft, &parent_name, seen, depth) else {
+        return;
     };
+    let ff = dict.get::<u32>(b"Ff").or(inherited_ff);
     let kids: Vec<Dict<'_>> = dict
         .get::<Array<'_>>(b"Kids")
         .map(|k| k.iter::<Dict<'_>>().collect())
@@ -175,6 +160,37 @@ pub fn widgets(pdf: &Pdf) -> Vec<Widget> {
     out
 }
 
+/// A field reached for the first time (a /Kids cycle, or a field listed
+/// twice, is walked once): its type, its own or inherited, and its full
+/// name (`Vendor.Name.First`).
+fn enter(
+    dict: &Dict<'_>,
+    inherited_ft: Option<Vec<u8>>,
+    parent_name: &str,
+    seen: &mut std::collections::HashSet<ObjectIdentifier>,
+    depth: usize,
+) -> Option<(Option<Vec<u8>>, String)> {
+    if depth > 32 {
+        return None; // a /Kids cycle
+    }
+    if let Some(id) = dict.obj_id() {
+        if !seen.insert(id) {
+            return None;
+        }
+    }
+    let ft = dict
+        .get::<Name<'_>>(b"FT")
+        .map(|n| n.to_vec())
+        .or(inherited_ft);
+    let part = text_string(dict, b"T");
+    let name = match (parent_name.is_empty(), part.is_empty()) {
+        (_, true) => parent_name.to_string(),
+        (true, false) => part,
+        (false, false) => format!("{parent_name}.{part}"),
+    };
+    Some((ft, name))
+}
+
 fn walk(
     dict: &Dict<'_>,
     inherited_ft: Option<Vec<u8>>,
@@ -184,23 +200,8 @@ fn walk(
     seen: &mut std::collections::HashSet<ObjectIdentifier>,
     depth: usize,
 ) {
-    if depth > 32 {
-        return; // a /Kids cycle
-    }
-    if let Some(id) = dict.obj_id() {
-        if !seen.insert(id) {
-            return;
-        }
-    }
-    let ft = dict
-        .get::<Name<'_>>(b"FT")
-        .map(|n| n.to_vec())
-        .or(inherited_ft);
-    let part = text_string(dict, b"T");
-    let name = match (parent_name.is_empty(), part.is_empty()) {
-        (_, true) => parent_name.clone(),
-        (true, false) => part,
-        (false, false) => format!("{parent_name}.{part}"),
+    let Some((ft, name)) = enter(dict, inherited_ft, &parent_name, seen, depth) else {
+        return;
     };
     if let Some(kids) = dict.get::<Array<'_>>(b"Kids") {
         for kid in kids.iter::<Dict<'_>>() {
