@@ -183,14 +183,50 @@ fn option_of(t: &Template, id: usize, value: &str) -> Option<usize> {
 
 /// Takes the form's values out of the text no field took: what is left of
 /// a piece stays, a piece that was only values goes.
+/// Only a value standing whole between spaces (or the piece's ends) is
+/// taken: a value `1` leaves `12` alone.
 fn take_out(unplaced: &mut Vec<(usize, String)>, shown: &[String]) {
+    let spaced = |text: &str, at: usize, end: usize| {
+        let before = text[..at]
+            .chars()
+            .next_back()
+            .is_none_or(char::is_whitespace);
+        let after = text[end..].chars().next().is_none_or(char::is_whitespace);
+        before && after
+    };
     unplaced.retain_mut(|(_, text)| {
         for s in shown.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
-            if let Some(at) = text.find(s) {
+            let whole = text
+                .match_indices(s)
+                .map(|(at, _)| at)
+                .find(|&at| spaced(text, at, at + s.len()));
+            if let Some(at) = whole {
                 text.replace_range(at..at + s.len(), " ");
             }
         }
         *text = text.split_whitespace().collect::<Vec<_>>().join(" ");
         !text.is_empty()
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_leave_unplaced_only_whole() {
+        let mut unplaced = vec![
+            (3, "Legal name Ana Souza".to_string()),
+            (5, "Ana".to_string()),
+            (7, "Banana 12 Anatomy".to_string()),
+        ];
+        take_out(&mut unplaced, &["Ana".into(), "1".into(), "Souza".into()]);
+        assert_eq!(
+            unplaced,
+            vec![
+                (3, "Legal name".to_string()),
+                (7, "Banana 12 Anatomy".to_string())
+            ]
+        );
+    }
 }
