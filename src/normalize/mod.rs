@@ -100,8 +100,8 @@ pub fn date_as(raw: &str, r: Reading) -> Result<String, Invalid> {
         return Err(bad(&format!("not a date in {written} form")));
     };
     let (d, m, other) = match r.dates {
-        DateOrder::DayFirst => (a, b2, "month first (mm/dd/yyyy, `locale = \"en-US\"`)"),
-        DateOrder::MonthFirst => (b2, a, "day first (dd/mm/yyyy, `format = \"dd/mm/yyyy\"`)"),
+        DateOrder::DayFirst => (a, b2, "month first (mm/dd/yyyy: `locale = \"en-US\"`, or the field's `format = \"mm/dd/yyyy\"`)"),
+        DateOrder::MonthFirst => (b2, a, "day first (dd/mm/yyyy: the field's `format = \"dd/mm/yyyy\"`)"),
         DateOrder::YearFirst => return Err(bad(&format!("not a date in {written} form"))),
     };
     checked_date(d, m, y).map_err(|why| {
@@ -585,14 +585,14 @@ mod tests {
         assert_eq!(
             e.message,
             "date \"29/08/2020\": there is no month 29; it reads as a date day first \
-             (dd/mm/yyyy, `format = \"dd/mm/yyyy\"`)"
+             (dd/mm/yyyy: the field's `format = \"dd/mm/yyyy\"`)"
         );
         // And the other way round on a Brazilian form.
         let e = date("08/29/2020").unwrap_err();
         assert_eq!(
             e.message,
             "date \"08/29/2020\": there is no month 29; it reads as a date month first \
-             (mm/dd/yyyy, `locale = \"en-US\"`)"
+             (mm/dd/yyyy: `locale = \"en-US\"`, or the field's `format = \"mm/dd/yyyy\"`)"
         );
         // Neither order reads it: no hint.
         assert_eq!(
