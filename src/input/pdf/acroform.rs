@@ -46,14 +46,18 @@ pub enum FieldValue {
     Radio(Option<String>),
 }
 
+/// The catalog's `/AcroForm /Fields`: the form's top-level fields.
+fn top_fields(pdf: &Pdf) -> Option<Array<'_>> {
+    let xref = pdf.xref();
+    xref.get::<Dict<'_>>(xref.root_id())
+        .and_then(|catalog| catalog.get::<Dict<'_>>(b"AcroForm"))
+        .and_then(|form| form.get::<Array<'_>>(b"Fields"))
+}
+
 /// The terminal fields of the document's AcroForm, in the form's order:
 /// text, choice, checkbox and radio fields (push buttons are no values).
 pub fn form_fields(pdf: &Pdf) -> Vec<FormField> {
-    let xref = pdf.xref();
-    let fields = xref
-        .get::<Dict<'_>>(xref.root_id())
-        .and_then(|catalog| catalog.get::<Dict<'_>>(b"AcroForm"))
-        .and_then(|form| form.get::<Array<'_>>(b"Fields"));
+    let fields = top_fields(pdf);
     let mut out = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for f in fields.iter().flat_map(|a| a.iter::<Dict<'_>>()) {
@@ -136,11 +140,7 @@ struct PageSpace {
 
 /// The widgets of the document's AcroForm.
 pub fn widgets(pdf: &Pdf) -> Vec<Widget> {
-    let xref = pdf.xref();
-    let fields = xref
-        .get::<Dict<'_>>(xref.root_id())
-        .and_then(|catalog| catalog.get::<Dict<'_>>(b"AcroForm"))
-        .and_then(|form| form.get::<Array<'_>>(b"Fields"));
+    let fields = top_fields(pdf);
     let Some(fields) = fields else {
         return Vec::new();
     };
