@@ -22,6 +22,7 @@ Examples:
   formsift validate --format jsonl forms/         the same, for machines
   formsift text scan.pdf                          the text formsift reads from a file
   formsift explain -t my-form.toml scan.pdf       each line, and which field took it
+  formsift draft form.docx -o my-form.toml        a template to start from
   formsift templates                              the built-in templates";
 
 /// Turns exported forms into clean, validated records.
@@ -49,6 +50,11 @@ pub enum Command {
     /// or check a template.
     #[command(after_help = EXAMPLES)]
     Explain(TextArgs),
+    /// Print a template drafted from a blank or filled form (its title,
+    /// labels as fields, boxes as groups, a fillable PDF's field names),
+    /// for you to edit.
+    #[command(after_help = EXAMPLES)]
+    Draft(TextArgs),
     /// List the built-in templates.
     Templates,
     /// Parse PDFs for the batch (internal: run by formsift itself).

@@ -22,6 +22,8 @@ pub enum Mode {
     Text,
     /// Each file's lines with what took them (`formsift explain`).
     Explain,
+    /// A template drafted from each document.
+    Draft,
 }
 
 /// Everything a run needs, checked before any work starts.
@@ -97,6 +99,10 @@ impl Config {
     /// Resolves the flags of `explain`.
     pub fn explain(args: &TextArgs) -> Result<Config> {
         Config::new(&args.input, Mode::Explain)
+    }
+
+    pub fn draft(args: &TextArgs) -> Result<Config> {
+        Config::new(&args.input, Mode::Draft)
     }
 
     fn new(input: &InputArgs, mode: Mode) -> Result<Config> {

@@ -29,6 +29,7 @@ pub mod cli;
 pub mod config;
 mod digits;
 pub mod document;
+pub mod draft;
 pub mod error;
 pub mod extract;
 pub mod input;
@@ -153,6 +154,22 @@ pub fn run(config: &Config) -> Result<ExitStatus> {
                     }
                     output::explain::write(out, &explained, style)?;
                     progress.document(&explained.records);
+                }
+            }
+            config::Mode::Draft => {
+                for source in sources {
+                    match pipeline::draft_input(ts, source, &config.options) {
+                        Ok((lines, fields)) => {
+                            let name = draft::name_of(&source.name());
+                            out.write_all(draft::draft(&name, &lines, &fields).as_bytes())?;
+                        }
+                        Err(r) => {
+                            if let Some(f) = &r.error {
+                                eprintln!("formsift: {}: {}", f.code, f.message);
+                            }
+                            progress.tally.unreadable += 1;
+                        }
+                    }
                 }
             }
             config::Mode::Text => {

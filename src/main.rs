@@ -27,6 +27,7 @@ fn main() {
         Command::Validate(args) => Config::validate(&args).and_then(|c| formsift::run(&c)),
         Command::Text(args) => Config::text(&args).and_then(|c| formsift::run(&c)),
         Command::Explain(args) => Config::explain(&args).and_then(|c| formsift::run(&c)),
+        Command::Draft(args) => Config::draft(&args).and_then(|c| formsift::run(&c)),
         Command::PdfWorker { memory_mb } => {
             let code = match formsift::input::pdf::worker::serve(memory_mb) {
                 Ok(()) => 0,

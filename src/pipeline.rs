@@ -111,6 +111,50 @@ pub fn read_text(ts: &[Template], source: &Source, opts: &Options) -> Result<Str
     catch_unwind(AssertUnwindSafe(read)).unwrap_or_else(|panic| Err(internal_error(&name, &*panic)))
 }
 
+/// A document's lines and a fillable PDF's form fields, for drafting a
+/// template from it; the error record when it cannot be read.
+pub fn draft_input(
+    ts: &[Template],
+    source: &Source,
+    opts: &Options,
+) -> Result<
+    (
+        Vec<crate::draft::DraftLine>,
+        Vec<crate::input::pdf::acroform::FormField>,
+    ),
+    Record,
+> {
+    let name = source.name();
+    let read = || {
+        let bytes = match bytes_of(source, &name, opts) {
+            Ok(bytes) => bytes,
+            Err(f) => return Err(vec![Record::from_failure(&name, &names(ts), f)]),
+        };
+        read_lines(ts, &name, &bytes, opts, |_, view, lines| {
+            let lines = lines
+                .iter()
+                .map(|l| crate::draft::DraftLine {
+                    no: l.no,
+                    text: l.clean.to_string(),
+                })
+                .collect();
+            let fields = view
+                .as_ref()
+                .map_or_else(Vec::new, |(v, _)| v.form_fields.clone());
+            Ok((lines, fields))
+        })
+    };
+    match catch_unwind(AssertUnwindSafe(read)) {
+        Ok(Ok(read)) => Ok(read),
+        Ok(Err(mut records)) => Err(records.remove(0)),
+        Err(panic) => Err(Record::from_failure(
+            &name,
+            &names(ts),
+            internal_error(&name, &*panic),
+        )),
+    }
+}
+
 /// Reads the bytes of one document named `name` into records.
 pub fn process_bytes(t: &Template, name: &str, bytes: &[u8]) -> Vec<Record> {
     // The default options look up the program's path (a system call):
@@ -252,23 +296,27 @@ pub fn process_bytes_among(
 }
 
 /// A document as recognition read it, for [`records_of`] and `explain`.
-struct Recognized<'a, 't> {
+struct Recognized<'l, 'a, 't> {
     template: &'t Template,
     decoded: &'a Decoded,
     view: &'a Structure,
-    lines: &'a [crate::input::Line<'a>],
+    lines: &'l [crate::input::Line<'a>],
     forms: Vec<extract::RawForm>,
 }
 
-/// Reads a document, splits its lines and finds its template and forms,
-/// then hands them to `then`; a document that gives no form is its error
-/// record.
-fn recognize<R>(
+/// Reads a document and splits its lines (numbered as the user's file,
+/// with their pages), then hands them to `then`; a document that cannot
+/// be read is its error record.
+fn read_lines<R>(
     ts: &[Template],
     name: &str,
     bytes: &[u8],
     opts: &Options,
-    then: impl FnOnce(Recognized) -> R,
+    then: impl for<'d> FnOnce(
+        &'d Decoded,
+        &'d Structure,
+        Vec<crate::input::Line<'d>>,
+    ) -> Result<R, Vec<Record>>,
 ) -> Result<R, Vec<Record>> {
     let (decoded, view, is_pdf) = match read_named(ts, name, bytes, opts) {
         Ok(read) => read,
@@ -283,22 +331,42 @@ fn recognize<R>(
         )]);
     }
     let mut lines = split_lines(&decoded.text);
-    if let Some(numbers) = view.as_ref().and_then(|(v, _)| v.source_lines()) {
-        for (line, no) in lines.iter_mut().zip(numbers) {
-            line.no = no;
+    if let Some((v, _)) = view.as_ref() {
+        if let Some(numbers) = v.source_lines() {
+            for (line, no) in lines.iter_mut().zip(numbers) {
+                line.no = no;
+            }
+        }
+        for (line, place) in lines.iter_mut().zip(&v.places) {
+            line.page = place.page.unwrap_or(0);
         }
     }
-    let (template, forms) = match choose(ts, name, &lines) {
-        Ok(chosen) => chosen,
-        Err((template, f)) => return Err(vec![Record::from_failure(name, &template, f)]),
-    };
-    Ok(then(Recognized {
-        template,
-        decoded: &decoded,
-        view: &view,
-        lines: &lines,
-        forms,
-    }))
+    then(&decoded, &view, lines)
+}
+
+/// Reads a document, splits its lines and finds its template and forms,
+/// then hands them to `then`; a document that gives no form is its error
+/// record.
+fn recognize<R>(
+    ts: &[Template],
+    name: &str,
+    bytes: &[u8],
+    opts: &Options,
+    then: impl FnOnce(Recognized) -> R,
+) -> Result<R, Vec<Record>> {
+    read_lines(ts, name, bytes, opts, |decoded, view, lines| {
+        let (template, forms) = match choose(ts, name, &lines) {
+            Ok(chosen) => chosen,
+            Err((template, f)) => return Err(vec![Record::from_failure(name, &template, f)]),
+        };
+        Ok(then(Recognized {
+            template,
+            decoded,
+            view,
+            lines: &lines,
+            forms,
+        }))
+    })
 }
 
 /// The records of a recognized document's forms: typed, validated, with
@@ -403,6 +471,8 @@ pub struct Explained {
     pub titles: Vec<usize>,
     /// Headers and footers left out as page furniture: `(page, text)`.
     pub furniture: Vec<(Option<u32>, String)>,
+    /// A fillable PDF's form fields, by full name (what `pdf_field` names).
+    pub form_fields: Vec<crate::input::pdf::acroform::FormField>,
     /// The records, as `extract` writes them; one error record when the
     /// document gives no form.
     pub records: Vec<Record>,
@@ -416,34 +486,69 @@ pub fn explain(ts: &[Template], source: &Source, opts: &Options) -> Explained {
             Ok(bytes) => bytes,
             Err(f) => return Err(vec![Record::from_failure(&name, &names(ts), f)]),
         };
-        recognize(ts, &name, &bytes, opts, |r| {
-            let t = r.template;
-            let view = r.view.as_ref().map(|(v, _)| v);
+        read_lines(ts, &name, &bytes, opts, |decoded, view, lines| {
+            let places = view.as_ref().map(|(v, _)| v);
+            let furniture = places.map_or_else(Vec::new, |v| v.furniture.clone());
+            let form_fields = places.map_or_else(Vec::new, |v| v.form_fields.clone());
+            let (template, forms) = match choose(ts, &name, &lines) {
+                Ok(chosen) => chosen,
+                // No form: the document as read, for writing its template.
+                Err((template, f)) => {
+                    return Ok(Explained {
+                        lines: lines
+                            .iter()
+                            .map(|l| {
+                                (
+                                    l.no,
+                                    places.and_then(|v| v.at(l.no)),
+                                    l.clean.to_string(),
+                                    Vec::new(),
+                                )
+                            })
+                            .collect(),
+                        titles: Vec::new(),
+                        furniture,
+                        form_fields,
+                        records: vec![Record::from_failure(&name, &template, f)],
+                    })
+                }
+            };
+            let t = template;
             let mut titles = Vec::new();
-            let lines = r
-                .lines
+            let explained = lines
                 .iter()
                 .map(|l| {
                     if extract::reads(t, &l.clean) == document::furniture::Reads::Title {
                         titles.push(l.no);
                     }
-                    let place = view.and_then(|v| v.at(l.no));
+                    let place = places.and_then(|v| v.at(l.no));
                     (l.no, place, l.clean.to_string(), extract::label_keys(t, l))
                 })
                 .collect();
-            let furniture = view.map_or_else(Vec::new, |v| v.furniture.clone());
-            Explained {
-                lines,
+            let records = records_of(
+                Recognized {
+                    template,
+                    decoded,
+                    view,
+                    lines: &lines,
+                    forms,
+                },
+                &name,
+            );
+            Ok(Explained {
+                lines: explained,
                 titles,
                 furniture,
-                records: records_of(r, &name),
-            }
+                form_fields,
+                records,
+            })
         })
     };
     let failed = |records| Explained {
         lines: Vec::new(),
         titles: Vec::new(),
         furniture: Vec::new(),
+        form_fields: Vec::new(),
         records,
     };
     match catch_unwind(AssertUnwindSafe(read)) {

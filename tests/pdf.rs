@@ -694,3 +694,40 @@ fn a_fillable_pdf_read_by_field_names() {
         .collect();
     assert!(codes.contains(&"pdf_value_unknown"), "{codes:?}");
 }
+
+/// A form made with pdf-lib (fixtures/pdf/pdflib-hr, READING there): its
+/// radio buttons' states are indexes into the field's `/Opt`, its field
+/// names are nested, and a push button is drawn.
+#[test]
+fn a_pdf_lib_form_read_by_field_names() {
+    let dir = "fixtures/pdf/pdflib-hr";
+    let t = Template::load(&format!("{dir}/hr.toml")).unwrap();
+    let opts = options(env!("CARGO_BIN_EXE_formsift"), 20);
+    let records = process_with(&t, &Source::File(format!("{dir}/hr.pdf").into()), &opts);
+    let r = common::json(&records[0]);
+    assert_eq!(
+        r["fields"],
+        serde_json::json!({
+            "title": "Mr",
+            "first_name": "QJ",
+            "last_name": "Okafor",
+            // `address.*city`: a name by pattern.
+            "city": "Timbuktu",
+            "state": "WA",
+            "zip": "19283",
+            "start": "2020-08-29",
+            "salary": "1234.56",
+            "full_time": true,
+            "contractor": false,
+            // `/V /1` with `/Opt [(day) (night) (weekend)]`.
+            "shift": "night",
+            "department": "Logistics",
+            "badge_color": "Blue",
+        }),
+        "{r:#}"
+    );
+    // The push button is its caption, not a box to tick.
+    let unplaced = r["unplaced"].to_string();
+    assert!(unplaced.contains("\"Submit\""), "{unplaced}");
+    assert!(!unplaced.contains("\"☐\""), "{unplaced}");
+}

@@ -140,7 +140,9 @@ fn cells_of(cells: &[Line]) -> Vec<(usize, String)> {
 /// first.
 fn joined<'a>(cells: &[Line<'a>]) -> Line<'a> {
     let text: Vec<&str> = cells.iter().map(|l| l.clean.trim()).collect();
-    Line::from_clean(cells[0].no, Cow::Owned(text.join("\t")))
+    let mut line = Line::from_clean(cells[0].no, Cow::Owned(text.join("\t")));
+    line.page = cells[0].page;
+    line
 }
 
 /// A row of `k` labels starting at `start` (at or after `i`, within the run

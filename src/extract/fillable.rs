@@ -34,7 +34,16 @@ pub fn apply(t: &Template, form: &mut RawForm, fields: &[FormField], lines: &[Li
     let mut shown: Vec<String> = Vec::new();
     for (id, def) in t.fields.iter().enumerate() {
         let Some(name) = &def.pdf_field else { continue };
-        let Some(at) = fields.iter().position(|f| &f.name == name) else {
+        // A pattern (`*.f1_01[0]`) takes the first field it names that
+        // holds a value, else the first it names.
+        let named = |f: &(usize, &FormField)| !taken[f.0] && name_matches(name, &f.1.name);
+        let found = fields
+            .iter()
+            .enumerate()
+            .filter(named)
+            .find(|(_, f)| has_value(&f.value))
+            .or_else(|| fields.iter().enumerate().find(named));
+        let Some((at, _)) = found else {
             form.notes.push(Note {
                 code: "pdf_field_missing",
                 field: Some(def.key.clone()),
@@ -73,6 +82,35 @@ pub fn apply(t: &Template, form: &mut RawForm, fields: &[FormField], lines: &[Li
     take_out(&mut form.unplaced, &shown);
     form.unplaced.extend(orphans);
     form.unplaced.sort_by_key(|(line, _)| *line);
+}
+
+/// A full field name against a template's `pdf_field`: the same, or
+/// matched by a pattern where `*` stands for any run of characters.
+fn name_matches(pattern: &str, name: &str) -> bool {
+    let Some((head, rest)) = pattern.split_once('*') else {
+        return pattern == name;
+    };
+    let Some(mut left) = name.strip_prefix(head) else {
+        return false;
+    };
+    let mut parts: Vec<&str> = rest.split('*').collect();
+    let last = parts.pop().unwrap_or("");
+    for part in parts {
+        match left.find(part) {
+            Some(i) => left = &left[i + part.len()..],
+            None => return false,
+        }
+    }
+    left.len() >= last.len() && left.ends_with(last)
+}
+
+/// A form field the user filled.
+fn has_value(value: &FieldValue) -> bool {
+    match value {
+        FieldValue::Text(v) => !v.trim().is_empty(),
+        FieldValue::Checked(on) => *on,
+        FieldValue::Radio(v) => v.is_some(),
+    }
 }
 
 /// The slot of field `id` for a form field's value; `None` when the form

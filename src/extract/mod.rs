@@ -220,11 +220,12 @@ fn labels_off_wraps<'a>(t: &Template, lines: &[Line<'a>]) -> Option<Vec<Line<'a>
             }
         };
         let lines = out.get_or_insert_with(|| lines.to_vec());
-        let (wraps_a, wraps_b) = (lines[i].wraps, lines[i + 1].wraps);
-        lines[i] = Line::from_clean(lines[i].no, moved.0.into());
-        lines[i].wraps = wraps_a;
-        lines[i + 1] = Line::from_clean(lines[i + 1].no, moved.1.into());
-        lines[i + 1].wraps = wraps_b;
+        for (line, text) in lines[i..i + 2].iter_mut().zip([moved.0, moved.1]) {
+            let (wraps, page) = (line.wraps, line.page);
+            *line = Line::from_clean(line.no, text.into());
+            line.wraps = wraps;
+            line.page = page;
+        }
     }
     out
 }
@@ -284,7 +285,11 @@ impl Found {
         let text = &folded.text;
         let at = folded.from_clean(start);
         let title = t.title_start.at(text, at).is_some();
-        let labelled = t.label_search.at(text, at).is_some();
+        // A label leads its line, or follows an item number ("1 Name") or
+        // stands first in a cell (a two-column row, a tab-separated table).
+        let labelled = t.label_search.at(text, at).is_some()
+            || label_starts(&line.clean, start)
+                .any(|s| t.label_search.at(text, folded.from_clean(s)).is_some());
         let labels = if labelled {
             let mut spans: Vec<(usize, usize, usize)> = t
                 .label_search
@@ -369,6 +374,58 @@ impl Found {
             _ => None,
         }
     }
+}
+
+/// Where a label may stand in a line besides where its text starts
+/// (`start`): after an item number (`1 Name`, `2a.`, `(b)`), and first in
+/// each cell after the first (after a tab, or a gap of two spaces or more),
+/// past the marks and bullets there.
+pub(crate) fn label_starts(clean: &str, start: usize) -> impl Iterator<Item = usize> + '_ {
+    let numbered = enumerator_end(clean, start);
+    let b = clean.as_bytes();
+    let cells = (start.max(1)..b.len()).filter_map(move |i| {
+        let gap = b[i - 1] == b'\t' || (i >= 2 && b[i - 1] == b' ' && b[i - 2] == b' ');
+        if !gap || b[i] == b' ' || b[i] == b'\t' {
+            return None;
+        }
+        let at = i + marks::content_start(&clean[i..]).0;
+        (at < b.len()).then_some(at)
+    });
+    numbered.into_iter().chain(cells)
+}
+
+/// The end of an item number at `start` and the space after it (`1 `,
+/// `12. `, `2a) `, `(b) `), where the text goes on.
+pub(crate) fn enumerator_end(clean: &str, start: usize) -> Option<usize> {
+    let rest = &clean[start..];
+    let b = rest.as_bytes();
+    let mut i = 0;
+    if b.first() == Some(&b'(') {
+        i = 1;
+        let n = b[1..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .count();
+        if !(1..=2).contains(&n) || b.get(1 + n) != Some(&b')') {
+            return None;
+        }
+        i += n + 1;
+    } else {
+        let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+        if !(1..=2).contains(&digits) {
+            return None;
+        }
+        i += digits;
+        if b.get(i).is_some_and(|c| c.is_ascii_lowercase()) {
+            i += 1;
+        }
+        if matches!(b.get(i), Some(b'.' | b')')) {
+            i += 1;
+        }
+    }
+    let spaces = b[i..].iter().take_while(|c| **c == b' ').count();
+    let next = b.get(i + spaces)?;
+    (spaces > 0 && (next.is_ascii_alphabetic() || *next >= 0x80)).then_some(start + i + spaces)
 }
 
 /// A label found in a line.

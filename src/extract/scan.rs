@@ -18,7 +18,7 @@ use foldhash::HashSet;
 use super::marks;
 use super::{Entry, LabelAt, Note, RawForm, Slot};
 use crate::input::Line;
-use crate::template::{FieldId, Kind, Template};
+use crate::template::{FieldId, Kind, Position, Template};
 
 /// What a label in a line stands for once resolved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,6 +80,29 @@ struct Scanner<'t> {
     entry_keys: HashSet<(FieldId, u32)>,
     /// Scratch: fields whose label a line being resolved already used.
     line_taken: Vec<bool>,
+    /// The pending group has passed a line that was none of its own.
+    group_gap: bool,
+    /// The page of the line being read (0: not known).
+    page: u32,
+    /// The index of the first line of each of the template's headings, or
+    /// `usize::MAX` (for fields scoped by `after`/`before`).
+    heading_at: Vec<usize>,
+}
+
+/// A value that stands away from its label (`position`): the field, and
+/// its cell in the line it stands on.
+#[derive(Debug, Clone, Copy)]
+struct Claim {
+    field: FieldId,
+    cell: CellAt,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum CellAt {
+    /// The n-th tab-separated cell.
+    Index(usize),
+    /// The cell over these character columns.
+    Columns(usize, usize),
 }
 
 /// Reads the lines of one form.
@@ -111,14 +134,37 @@ pub(super) fn scan(
         carry: None,
         entry_keys: HashSet::default(),
         line_taken: vec![false; t.fields.len()],
+        group_gap: false,
+        page: 0,
+        heading_at: t
+            .headings
+            .iter()
+            .map(|re| {
+                let at = lines.iter().position(|l| re.is_match(&l.folded().text));
+                at.map_or(usize::MAX, |i| base + i)
+            })
+            .collect(),
     };
+    let claims = s.claims(lines, base);
     let mut title_seen = !titled;
     for (i, line) in lines.iter().enumerate() {
+        s.page = line.page;
         if !title_seen && found.titles.binary_search(&(base + i)).is_ok() {
             title_seen = true;
             s.form.account(line.no, &line.clean);
             continue;
         }
+        let rest;
+        let line = match claims.get(&i) {
+            Some(claims) => match s.take_claimed(line, claims) {
+                Some(left) => {
+                    rest = left;
+                    &rest
+                }
+                None => continue,
+            },
+            None => line,
+        };
         if line.is_blank() {
             s.blank();
         } else {
@@ -130,6 +176,100 @@ pub(super) fn scan(
 }
 
 impl Scanner<'_> {
+    /// Where the values of fields with a `position` stand: by the index of
+    /// their line in the form.
+    fn claims(&self, lines: &[Line], base: usize) -> foldhash::HashMap<usize, Vec<Claim>> {
+        let t = self.t;
+        let mut out: foldhash::HashMap<usize, Vec<Claim>> = Default::default();
+        if t.fields.iter().all(|f| f.position == Position::After) {
+            return out;
+        }
+        for (i, line) in lines.iter().enumerate() {
+            for at in self.found.labels(base + i) {
+                let Some(&field) = t.labels[at.label].fields.iter().find(|&&f| {
+                    t.fields[f].position != Position::After
+                        && t.fields[f].in_scope(line.page, base + i, &self.heading_at)
+                }) else {
+                    continue;
+                };
+                let (up, n) = match t.fields[field].position {
+                    Position::Above(n) => (true, n as usize),
+                    Position::Below(n) => (false, n as usize),
+                    Position::After => continue,
+                };
+                let others: Box<dyn Iterator<Item = usize>> = if up {
+                    Box::new((0..i).rev())
+                } else {
+                    Box::new(i + 1..lines.len())
+                };
+                let Some(j) = others.filter(|&j| !lines[j].is_blank()).nth(n - 1) else {
+                    continue;
+                };
+                let clean = &line.clean;
+                let cell = if clean.contains('\t') && lines[j].clean.contains('\t') {
+                    CellAt::Index(clean[..at.start].matches('\t').count())
+                } else {
+                    let col = |b: usize| clean[..b].chars().count();
+                    CellAt::Columns(col(at.start), col(at.end))
+                };
+                out.entry(j).or_default().push(Claim { field, cell });
+            }
+        }
+        out
+    }
+
+    /// Takes the values standing in `line` for fields whose label is
+    /// elsewhere; gives back the rest of the line (its other cells where
+    /// they were), or `None` when nothing is left of it.
+    fn take_claimed<'l>(&mut self, line: &Line<'l>, claims: &[Claim]) -> Option<Line<'l>> {
+        let clean = &line.clean;
+        let cells = split_cells(clean);
+        let mut blanked = clean.to_string().into_bytes();
+        for claim in claims {
+            let pick = match claim.cell {
+                CellAt::Index(k) => cells.get(k).copied(),
+                CellAt::Columns(c0, c1) => {
+                    let col = |b: usize| clean[..b].chars().count();
+                    // The cell over the label's columns, most overlapping.
+                    cells
+                        .iter()
+                        .copied()
+                        .map(|(s, e)| {
+                            let (a, b) = (col(s), col(e));
+                            (b.min(c1) as isize - a.max(c0) as isize, (s, e))
+                        })
+                        .filter(|(overlap, _)| *overlap > 0)
+                        .max_by_key(|(overlap, _)| *overlap)
+                        .map(|(_, cell)| cell)
+                }
+            };
+            let Some((s, e)) = pick else { continue };
+            let value = value_text(&clean[s..e]);
+            if value.is_empty() || self.form.slots[claim.field].is_some() {
+                continue;
+            }
+            self.form.account(line.no, clean[s..e].trim());
+            set_slot(
+                &mut self.form,
+                (claim.field, None),
+                Slot::Text {
+                    line: line.no,
+                    text: value.to_string(),
+                },
+            );
+            blanked[s..e].fill(b' ');
+        }
+        // Spaces for whole characters: still text.
+        let rest = String::from_utf8(blanked).expect("spaces replace whole characters");
+        if rest.trim().is_empty() {
+            return None;
+        }
+        let mut left = Line::from_clean(line.no, rest.into());
+        left.wraps = line.wraps;
+        left.page = line.page;
+        Some(left)
+    }
+
     fn blank(&mut self) {
         if let Some((no, text)) = self.carry.take() {
             self.unplace(no, &text);
@@ -174,9 +314,11 @@ impl Scanner<'_> {
     #[allow(clippy::collapsible_match)]
     fn line(&mut self, line: &Line, index: usize) {
         let toks = self.tokens(index);
-        let starts_row = toks
-            .first()
-            .is_some_and(|t| lead_is_blank(&line.clean, t.start));
+        let starts_row = toks.first().is_some_and(|t| {
+            lead_is_blank(&line.clean, t.start)
+                || super::label_starts(&line.clean, marks::content_start(&line.clean).0)
+                    .any(|s| s == t.start)
+        });
         let pending = std::mem::replace(&mut self.pending, Pending::None);
         if let Some(carry) = self.carry.take() {
             if let Pending::Group(place) = pending {
@@ -205,13 +347,25 @@ impl Scanner<'_> {
                 );
             }
             Pending::Group(place) if !starts_row => {
-                if self.group_line(place, line, 0, line.clean.len())
-                    || self.marks_below(place, line)
-                    || self.stray_line(place, line)
+                // Past a line of other text, only a line with boxes goes on
+                // with the group.
+                let boxed = !self.group_gap
+                    || !marks::find_marks(&line.clean, 0, line.clean.len()).is_empty();
+                if boxed
+                    && (self.group_line(place, line, 0, line.clean.len())
+                        || self.marks_below(place, line)
+                        || self.stray_line(place, line))
                 {
                     self.pending = Pending::Group(place);
                     return;
                 }
+                // Text between a question and its boxes, or among the boxes
+                // (an instruction, a comment): the group reads on until the
+                // next label.
+                self.group_gap = true;
+                self.pending = Pending::Group(place);
+                self.unplace(line.no, line.clean.trim());
+                return;
             }
             Pending::Counts(field, _) if !starts_row => {
                 if self.counts_line(field, line) {
@@ -413,6 +567,11 @@ impl Scanner<'_> {
                     None => continue,
                 }
             };
+            // Outside the pages or part of the form its field is read in
+            // (an instruction page), a label is text.
+            if !self.t.fields[field].in_scope(self.page, index, &self.heading_at) {
+                continue;
+            }
             let (start, end) = (at.start, at.end);
             let def = &self.t.fields[field];
             let target = if def.kind == Kind::List {
@@ -473,6 +632,7 @@ impl Scanner<'_> {
     /// Applies a label line: each label takes the text after it.
     fn label_line(&mut self, line: &Line, mut toks: Vec<Tok>) {
         self.form.labels_found += toks.len();
+        self.group_gap = false;
         self.open_entries(line, &mut toks);
         let clean = &line.clean;
         let mut empty: Vec<Tok> = Vec::new();
@@ -481,7 +641,13 @@ impl Scanner<'_> {
         if let Some(m) = self.box_mark(&toks[0], line, 0) {
             lead_end = m.start;
         }
-        self.unplace(line.no, &clean[..lead_end]);
+        // An item number before the first label is the label's ("1 Name").
+        let numbered = super::enumerator_end(clean, marks::content_start(clean).0);
+        if numbered == Some(lead_end) {
+            self.form.account(line.no, clean[..lead_end].trim());
+        } else {
+            self.unplace(line.no, &clean[..lead_end]);
+        }
         let n = toks.len();
         for i in 0..n {
             let tok = toks[i];
@@ -590,16 +756,43 @@ impl Scanner<'_> {
     ) -> bool {
         let def = &self.t.fields[place.0];
         let seg = &line.clean[tok.end..seg_end];
+        if def.position != Position::After {
+            // Its value stands above or below: what follows is not it.
+            self.unplace(line.no, seg);
+            return true;
+        }
         match def.kind {
             Kind::Box => {
-                // The box's mark stands right before its label.
-                let at = self.box_mark(tok, line, 0);
+                // The box's mark stands right before its label, or else
+                // right after it (`Needs parking? ☒`).
+                let before = self.box_mark(tok, line, 0);
+                let after = || {
+                    let (start, marked) = marks::content_start(seg);
+                    marked
+                        .then(|| marks::find_marks(seg, 0, start).into_iter().next())
+                        .flatten()
+                        .map(|m| marks::MarkAt {
+                            start: tok.end + m.start,
+                            end: tok.end + m.end,
+                            mark: m.mark,
+                        })
+                };
+                let (mark, span, rest) = match before {
+                    Some(m) => (Some(m.mark), (m.start, tok.end), tok.end),
+                    None => match after() {
+                        Some(m) => {
+                            self.form.account(line.no, &line.clean[m.start..m.end]);
+                            (Some(m.mark), (tok.start, m.end), m.end)
+                        }
+                        None => (None, (tok.start, tok.end), tok.end),
+                    },
+                };
                 let hit = marks::Hit {
                     option: 0,
-                    mark: at.map(|m| m.mark),
+                    mark,
                     line: line.no,
-                    raw: line.clean[at.map_or(tok.start, |m| m.start)..tok.end].into(),
-                    span: (tok.start, tok.end),
+                    raw: line.clean[span.0..span.1].into(),
+                    span: (tok.start, span.1.max(tok.end)),
                 };
                 set_slot(
                     &mut self.form,
@@ -610,7 +803,7 @@ impl Scanner<'_> {
                         stray: Vec::new(),
                     },
                 );
-                self.unplace(line.no, seg);
+                self.unplace(line.no, &line.clean[rest..seg_end]);
                 true
             }
             Kind::Single | Kind::Multiple | Kind::Yesno => {
@@ -878,6 +1071,12 @@ impl Scanner<'_> {
                         self.pending = Pending::Group((field, entry));
                     } else {
                         self.unplace(line.no, &line.clean[s..e]);
+                        // A question alone on its line: its boxes may
+                        // stand below the line of other text.
+                        if valued.len() == 1 {
+                            self.group_gap = true;
+                            self.pending = Pending::Group((field, entry));
+                        }
                     }
                 }
                 Target::Field { field, entry } => {

@@ -22,6 +22,9 @@ pub struct Line<'a> {
     /// The line runs to the margin and its text goes on in the next line
     /// (PDF text marks such lines with U+2028).
     pub wraps: bool,
+    /// The 1-based page the line is on, where the reader knows it; 0 when
+    /// it does not (a text export without page breaks).
+    pub page: u32,
 }
 
 impl<'a> Line<'a> {
@@ -43,6 +46,7 @@ impl<'a> Line<'a> {
             clean,
             folded: std::cell::OnceCell::new(),
             wraps,
+            page: 0,
         }
     }
 
@@ -53,6 +57,7 @@ impl<'a> Line<'a> {
             clean,
             folded: std::cell::OnceCell::new(),
             wraps: false,
+            page: 0,
         }
     }
 

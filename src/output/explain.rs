@@ -58,8 +58,60 @@ pub fn write(out: &mut dyn Write, e: &Explained, style: Style) -> std::io::Resul
             "{}",
             style.error(&format!("error {}: {}", f.code, f.message))
         )?;
-        return Ok(());
+        // A document read but no form of the templates: what was read, to
+        // write its template from.
+        if !e.lines.is_empty() {
+            writeln!(
+                out,
+                "{}",
+                style.dim(&format!("{} line(s) read, none taken:", e.lines.len()))
+            )?;
+        }
+    } else {
+        header(out, e, style)?;
     }
+    let several = e.records.len() > 1;
+    let width = e.lines.last().map_or(1, |l| l.0.to_string().len());
+    for (no, place, text, labels) in &e.lines {
+        let notes = notes_of(e, *no, labels, style, several);
+        if text.trim().is_empty() && notes.is_empty() {
+            continue;
+        }
+        let place = place
+            .as_ref()
+            .map_or(String::new(), |p| format!("  {}", style.dim(p)));
+        writeln!(out, "{no:>width$} │ {text}{place}")?;
+        for note in notes {
+            writeln!(out, "{:>width$} │   {note}", "")?;
+        }
+    }
+    for (page, text) in &e.furniture {
+        let page = page.map_or(String::new(), |p| format!(" (page {p})"));
+        writeln!(
+            out,
+            "{}",
+            style.dim(&format!("furniture{page}, not read: {text}"))
+        )?;
+    }
+    if !e.form_fields.is_empty() {
+        writeln!(out, "{}", style.dim("fillable form fields (`pdf_field`):"))?;
+    }
+    for f in &e.form_fields {
+        use crate::input::pdf::acroform::FieldValue;
+        let value = match &f.value {
+            FieldValue::Text(v) => format!("{v:?}"),
+            FieldValue::Checked(on) => (if *on { "☒" } else { "☐" }).to_string(),
+            FieldValue::Radio(Some(v)) => format!("● {v:?}"),
+            FieldValue::Radio(None) => "○ (none chosen)".to_string(),
+        };
+        writeln!(out, "  {} = {value}", f.name)?;
+    }
+    Ok(())
+}
+
+/// The template, revision and counts, and the issues of whole forms.
+fn header(out: &mut dyn Write, e: &Explained, style: Style) -> std::io::Result<()> {
+    let first = &e.records[0];
     let several = e.records.len() > 1;
     let revision = first
         .revision
@@ -84,28 +136,6 @@ pub fn write(out: &mut dyn Write, e: &Explained, style: Style) -> std::io::Resul
                 issue_text(style, issue, several.then_some(i))
             )?;
         }
-    }
-    let width = e.lines.last().map_or(1, |l| l.0.to_string().len());
-    for (no, place, text, labels) in &e.lines {
-        let notes = notes_of(e, *no, labels, style, several);
-        if text.trim().is_empty() && notes.is_empty() {
-            continue;
-        }
-        let place = place
-            .as_ref()
-            .map_or(String::new(), |p| format!("  {}", style.dim(p)));
-        writeln!(out, "{no:>width$} │ {text}{place}")?;
-        for note in notes {
-            writeln!(out, "{:>width$} │   {note}", "")?;
-        }
-    }
-    for (page, text) in &e.furniture {
-        let page = page.map_or(String::new(), |p| format!(" (page {p})"));
-        writeln!(
-            out,
-            "{}",
-            style.dim(&format!("furniture{page}, not read: {text}"))
-        )?;
     }
     Ok(())
 }

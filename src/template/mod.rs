@@ -64,6 +64,9 @@ pub struct Template {
     pub(crate) signature: Option<FieldId>,
     pub(crate) rules: Vec<rules::Rule>,
     pub(crate) hints: Vec<rules::Hint>,
+    /// The heading patterns fields are scoped by (`after`, `before`),
+    /// matched on folded lines.
+    pub(crate) headings: Vec<Regex>,
 }
 
 #[derive(Debug)]
@@ -101,6 +104,41 @@ pub(crate) struct Field {
     pub max: u32,
     /// For lists: the prefix of the spreadsheet columns.
     pub column: String,
+    /// Where the value stands from its label.
+    pub position: Position,
+    /// Inclusive page ranges the label is read on; empty: every page.
+    pub pages: Vec<(u32, u32)>,
+    /// Indexes in [`Template::headings`]: the label is read only after the
+    /// first line of the first, only before the first line of the second.
+    pub after: Option<usize>,
+    pub before: Option<usize>,
+}
+
+/// Where a field's value stands from its label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Position {
+    /// After the label in its cell or line, in the cell to its right, or
+    /// in the cell below.
+    After,
+    /// That many lines (not counting blank ones) above the label, in its
+    /// column.
+    Above(u32),
+    /// That many lines below it.
+    Below(u32),
+}
+
+impl Field {
+    /// The label is read on line `index` of page `page` (0: the page is
+    /// not known, so it is), given the index of the first line of each
+    /// heading (`usize::MAX`: not in the form).
+    pub fn in_scope(&self, page: u32, index: usize, heading_at: &[usize]) -> bool {
+        let on_page = page == 0
+            || self.pages.is_empty()
+            || self.pages.iter().any(|r| (r.0..=r.1).contains(&page));
+        on_page
+            && self.after.is_none_or(|h| heading_at[h] <= index)
+            && self.before.is_none_or(|h| heading_at[h] > index)
+    }
 }
 
 impl Field {
@@ -363,9 +401,24 @@ fn compile(spec: TemplateSpec) -> std::result::Result<Template, String> {
     let mut by_key: HashMap<String, FieldId> = HashMap::new();
     let mut rows: HashMap<String, usize> = HashMap::new();
     let mut label_of: Vec<Vec<String>> = Vec::new();
+    let mut headings: Vec<(String, Regex)> = Vec::new();
     for fs in &spec.field {
         let id = fields.len();
-        let field = compile_field(fs, &by_key, &fields, &mut rows, reading)?;
+        let mut field = compile_field(fs, &by_key, &fields, &mut rows, reading)?;
+        let mut heading =
+            |what: &str, src: &Option<String>| -> std::result::Result<Option<usize>, String> {
+                let Some(src) = src else { return Ok(None) };
+                if let Some(i) = headings.iter().position(|(s, _)| s == src) {
+                    return Ok(Some(i));
+                }
+                headings.push((
+                    src.clone(),
+                    pattern(&format!("field `{}` {what}", fs.key), src)?,
+                ));
+                Ok(Some(headings.len() - 1))
+            };
+        field.after = heading("after", &fs.after)?;
+        field.before = heading("before", &fs.before)?;
         let scoped = match field.list {
             Some(list) => format!("{}.{}", fields[list].key, fs.key),
             None => fs.key.clone(),
@@ -445,6 +498,7 @@ fn compile(spec: TemplateSpec) -> std::result::Result<Template, String> {
         signature,
         rules,
         hints,
+        headings: headings.into_iter().map(|(_, re)| re).collect(),
     })
 }
 
@@ -568,7 +622,72 @@ fn compile_field(
         },
         max: fs.max.unwrap_or(5),
         column: fs.column.clone().unwrap_or_else(|| fs.key.clone()),
+        position: match &fs.position {
+            Some(p) => position(&rule, p)?,
+            None => Position::After,
+        },
+        pages: match &fs.pages {
+            Some(p) => pages(&rule, p)?,
+            None => Vec::new(),
+        },
+        after: None,
+        before: None,
     })
+}
+
+/// `"above"`, `"below"`, `"above 2"`, `"below 3"`, `"after"`.
+fn position(rule: &str, src: &str) -> std::result::Result<Position, String> {
+    let bad = || {
+        format!(
+            "{rule}: `position = {src:?}`: write \"above\" or \"below\" (the next line), \"below 2\" (lines away), or \"after\""
+        )
+    };
+    let mut words = src.split_whitespace();
+    let side = words.next().ok_or_else(bad)?;
+    let n = match words.next() {
+        None => 1,
+        Some(n) => n
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=20).contains(n))
+            .ok_or_else(bad)?,
+    };
+    if words.next().is_some() {
+        return Err(bad());
+    }
+    match side {
+        "after" if n == 1 => Ok(Position::After),
+        "above" => Ok(Position::Above(n)),
+        "below" => Ok(Position::Below(n)),
+        _ => Err(bad()),
+    }
+}
+
+/// `"1"`, `"1-3"`, `"1,3"`, `"2-"` as inclusive ranges.
+fn pages(rule: &str, src: &str) -> std::result::Result<Vec<(u32, u32)>, String> {
+    let bad = || {
+        format!("{rule}: `pages = {src:?}`: write pages as \"1\", \"1-3\", \"1,3\" or \"2-\" (from page 2 on)")
+    };
+    let page = |s: &str| {
+        s.trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|&p| p > 0)
+            .ok_or_else(bad)
+    };
+    src.split(',')
+        .map(|part| match part.split_once('-') {
+            Some((a, b)) if b.trim().is_empty() => Ok((page(a)?, u32::MAX)),
+            Some((a, b)) => {
+                let (a, b) = (page(a)?, page(b)?);
+                if a > b {
+                    return Err(bad());
+                }
+                Ok((a, b))
+            }
+            None => page(part).map(|p| (p, p)),
+        })
+        .collect()
 }
 
 /// What each kind needs and refuses.
@@ -580,6 +699,22 @@ fn check_kind_rules(fs: &FieldSpec, rule: &str, in_list: bool) -> std::result::R
     if fs.pdf_field.is_some() && (in_list || matches!(fs.kind, Kind::List | Kind::Counts)) {
         return Err(format!(
             "{rule}: `pdf_field` reads one field of a fillable PDF: not for lists, their entries or counts"
+        ));
+    }
+    let valued = !group
+        && !fs.block
+        && !matches!(
+            fs.kind,
+            Kind::Box | Kind::Counts | Kind::List | Kind::Signature
+        );
+    if fs.position.is_some() && in_list {
+        return Err(format!(
+            "{rule}: `position` is for fields of the form, not of a list's entries"
+        ));
+    }
+    if fs.position.is_some() && !valued {
+        return Err(format!(
+            "{rule}: `position` is for fields of one value (text, dates, numbers, ids), not groups, boxes, blocks, tables or lists"
         ));
     }
     if group && fs.options.is_empty() {

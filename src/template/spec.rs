@@ -163,6 +163,23 @@ pub struct FieldSpec {
     /// (`Vendor.Name.First`), read from the form whatever the page prints.
     #[serde(default)]
     pub pdf_field: Option<String>,
+    /// Where the value stands when not after its label (in its cell, the
+    /// cell to its right or below): `"above"` or `"below"` its label, in
+    /// the label's column, or `"above 2"` / `"below 3"` lines away.
+    #[serde(default)]
+    pub position: Option<String>,
+    /// The pages the field's label is read on: `"1"`, `"1-2"`, `"1,3"`,
+    /// `"2-"`. Elsewhere the label is text (an instruction page).
+    #[serde(default)]
+    pub pages: Option<String>,
+    /// The field's label is read only after the first line that matches
+    /// this heading pattern.
+    #[serde(default)]
+    pub after: Option<String>,
+    /// The field's label is read only before the first line that matches
+    /// this heading pattern.
+    #[serde(default)]
+    pub before: Option<String>,
     /// For checkbox groups: the options, in output order.
     #[serde(default)]
     pub options: Vec<OptionSpec>,

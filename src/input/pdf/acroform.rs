@@ -109,7 +109,22 @@ fn collect(
                 .or(shown)
                 .filter(|s| s.as_slice() != b"Off");
             if flags & (1 << 15) != 0 {
-                FieldValue::Radio(state.map(|s| String::from_utf8_lossy(&s).into_owned()))
+                // Buttons whose states are indexes into the field's `/Opt`
+                // (as pdf-lib writes them) export that option's text.
+                let opts = dict.get::<Array<'_>>(b"Opt");
+                let export = |s: Vec<u8>| {
+                    let named = std::str::from_utf8(&s)
+                        .ok()
+                        .and_then(|n| n.parse::<usize>().ok())
+                        .and_then(|i| {
+                            opts.as_ref()?
+                                .iter::<hayro_syntax::object::String<'_>>()
+                                .nth(i)
+                        })
+                        .map(|o| decode_text(o.as_bytes()));
+                    named.unwrap_or_else(|| String::from_utf8_lossy(&s).into_owned())
+                };
+                FieldValue::Radio(state.map(export))
             } else {
                 FieldValue::Checked(state.is_some())
             }
@@ -155,7 +170,16 @@ pub fn widgets(pdf: &Pdf) -> Vec<Widget> {
     let mut out = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for f in fields.iter::<Dict<'_>>() {
-        walk(&f, None, String::new(), &pages, &mut out, &mut seen, 0);
+        walk(
+            &f,
+            None,
+            None,
+            String::new(),
+            &pages,
+            &mut out,
+            &mut seen,
+            0,
+        );
     }
     out
 }
@@ -191,9 +215,11 @@ fn enter(
     Some((ft, name))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn walk(
     dict: &Dict<'_>,
     inherited_ft: Option<Vec<u8>>,
+    inherited_ff: Option<u32>,
     parent_name: String,
     pages: &[PageSpace],
     out: &mut Vec<Widget>,
@@ -203,24 +229,52 @@ fn walk(
     let Some((ft, name)) = enter(dict, inherited_ft, &parent_name, seen, depth) else {
         return;
     };
+    // The flags are inherited as the type is: a push button's widgets
+    // often carry neither.
+    let ff = dict.get::<u32>(b"Ff").or(inherited_ff);
     if let Some(kids) = dict.get::<Array<'_>>(b"Kids") {
         for kid in kids.iter::<Dict<'_>>() {
-            walk(&kid, ft.clone(), name.clone(), pages, out, seen, depth + 1);
+            walk(
+                &kid,
+                ft.clone(),
+                ff,
+                name.clone(),
+                pages,
+                out,
+                seen,
+                depth + 1,
+            );
         }
         if !dict.contains_key(b"Rect") {
             return;
         }
     }
-    if let Some(w) = widget(dict, ft.as_deref(), &name, pages) {
+    if let Some(w) = widget(dict, ft.as_deref(), ff, &name, pages) {
         out.push(w);
     }
 }
 
-fn widget(dict: &Dict<'_>, ft: Option<&[u8]>, name: &str, pages: &[PageSpace]) -> Option<Widget> {
-    // A push button (flag bit 17) is no box: its caption is on the page.
-    let push_button = dict.get::<u32>(b"Ff").is_some_and(|f| f & (1 << 16) != 0);
+fn widget(
+    dict: &Dict<'_>,
+    ft: Option<&[u8]>,
+    ff: Option<u32>,
+    name: &str,
+    pages: &[PageSpace],
+) -> Option<Widget> {
+    // A push button (flag bit 17) is no box: its caption (`/MK /CA`) is
+    // its text, where it has one.
+    let push_button = ff.is_some_and(|f| f & (1 << 16) != 0);
     let text = match ft? {
-        b"Btn" if push_button => return None,
+        b"Btn" if push_button => {
+            let caption = dict
+                .get::<Dict<'_>>(b"MK")
+                .map(|mk| text_string(&mk, b"CA"))
+                .unwrap_or_default();
+            if caption.trim().is_empty() {
+                return None;
+            }
+            caption
+        }
         b"Btn" => {
             let state = dict
                 .get::<Name<'_>>(b"AS")
