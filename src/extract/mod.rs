@@ -383,7 +383,10 @@ impl Found {
 pub(crate) fn label_starts(clean: &str, start: usize) -> impl Iterator<Item = usize> + '_ {
     let numbered = enumerator_end(clean, start);
     let b = clean.as_bytes();
-    let cells = (start.max(1)..b.len()).filter_map(move |i| {
+    // Most lines have one cell: no walk over their bytes.
+    let celled = memchr::memchr(b'\t', b).is_some() || memchr::memmem::find(b, b"  ").is_some();
+    let to = if celled { b.len() } else { 0 };
+    let cells = (start.max(1)..to).filter_map(move |i| {
         let gap = b[i - 1] == b'\t' || (i >= 2 && b[i - 1] == b' ' && b[i - 2] == b' ');
         if !gap || b[i] == b' ' || b[i] == b'\t' {
             return None;
