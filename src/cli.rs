@@ -95,6 +95,16 @@ pub struct InputArgs {
     /// Megabytes of memory a PDF may take to parse (pdf_too_large).
     #[arg(long, value_name = "MB", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(64..))]
     pub pdf_memory: u64,
+    /// Personal data (CPF, CNPJ, phones, e-mails, `personal` fields) in
+    /// every output: masked (`***.456.789-**`), or keyed pseudonyms
+    /// (`cpf:3f9a1c07e2b4d815`; the key from FORMSIFT_REDACT_KEY or
+    /// --redact-key-file).
+    #[arg(long, value_enum, default_value_t = Redact::None)]
+    pub redact: Redact,
+    /// A file holding the pseudonym key for `--redact hash` (16 bytes or
+    /// more).
+    #[arg(long, value_name = "FILE")]
+    pub redact_key_file: Option<PathBuf>,
 }
 
 fn positive_seconds(s: &str) -> Result<f64, String> {
@@ -120,6 +130,17 @@ pub struct ExtractArgs {
     /// (by default they get a leading ').
     #[arg(long)]
     pub raw: bool,
+}
+
+/// What `--redact` does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Redact {
+    /// Values as written.
+    None,
+    /// Masked as public bodies publish them.
+    Mask,
+    /// Keyed HMAC-SHA-256 pseudonyms.
+    Hash,
 }
 
 #[derive(Debug, Args)]

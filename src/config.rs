@@ -160,6 +160,17 @@ impl Config {
             options: crate::pipeline::Options {
                 pdf,
                 max_bytes: input.max_bytes,
+                redact: match mode {
+                    Mode::Extract(..) | Mode::Validate { .. } => {
+                        redactor(input)?.map(std::sync::Arc::new)
+                    }
+                    _ if input.redact != crate::cli::Redact::None => {
+                        return Err(Error::Usage(
+                            "--redact is for extract and validate: explain, draft and text show the document as it is".into(),
+                        ))
+                    }
+                    _ => None,
+                },
             },
         })
     }
@@ -222,4 +233,34 @@ fn check_output(out: &std::path::Path, sources: &[Source]) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// The redactor `--redact` asks for; the key from `--redact-key-file`, else
+/// `FORMSIFT_REDACT_KEY`.
+fn redactor(input: &InputArgs) -> Result<Option<crate::redact::Redactor>> {
+    use crate::cli::Redact;
+    use crate::redact::{Mode, Redactor};
+    let mode = match input.redact {
+        Redact::None => return Ok(None),
+        Redact::Mask => Mode::Mask,
+        Redact::Hash => Mode::Hash,
+    };
+    let key = match &input.redact_key_file {
+        Some(path) => Some(
+            std::fs::read(path)
+                .map_err(|e| Error::Usage(format!("--redact-key-file {}: {e}", path.display())))?,
+        ),
+        None => std::env::var_os("FORMSIFT_REDACT_KEY")
+            .filter(|k| !k.is_empty())
+            .map(|k| k.into_encoded_bytes()),
+    };
+    let key = key.map(|k| {
+        // A key file's last line end is not part of the key.
+        let end = k
+            .iter()
+            .rposition(|b| !b.is_ascii_whitespace())
+            .map_or(0, |i| i + 1);
+        k[..end].to_vec()
+    });
+    Redactor::new(mode, key).map(Some).map_err(Error::Usage)
 }

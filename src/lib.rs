@@ -40,6 +40,7 @@ pub mod output;
 pub mod pipeline;
 pub mod progress;
 pub mod record;
+pub mod redact;
 pub mod template;
 pub mod validate;
 

@@ -20,6 +20,8 @@ pub struct Options {
     pub pdf: PdfSettings,
     /// Larger files are refused with a `too_large` record.
     pub max_bytes: u64,
+    /// Personal data masked or pseudonymized in every record.
+    pub redact: Option<std::sync::Arc<crate::redact::Redactor>>,
 }
 
 impl Default for Options {
@@ -27,6 +29,7 @@ impl Default for Options {
         Options {
             pdf: PdfSettings::default(),
             max_bytes: crate::input::MAX_BYTES,
+            redact: None,
         }
     }
 }
@@ -48,15 +51,23 @@ pub fn process_among(ts: &[Template], source: &Source, opts: &Options) -> Vec<Re
     let name = source.name();
     let read = || match bytes_of(source, &name, opts) {
         Ok(bytes) => process_bytes_among(ts, &name, &bytes, opts),
-        Err(f) => vec![Record::from_failure(&name, &names(ts), f)],
+        Err(f) => redacted(ts, opts, vec![Record::from_failure(&name, &names(ts), f)]),
     };
     catch_unwind(AssertUnwindSafe(read)).unwrap_or_else(|panic| {
-        vec![Record::from_failure(
-            &name,
-            &names(ts),
-            internal_error(&name, &*panic),
-        )]
+        let failed = Record::from_failure(&name, &names(ts), internal_error(&name, &*panic));
+        redacted(ts, opts, vec![failed])
     })
+}
+
+/// The records with their personal data redacted, when the options ask.
+fn redacted(ts: &[Template], opts: &Options, mut records: Vec<Record>) -> Vec<Record> {
+    if let Some(r) = &opts.redact {
+        for record in &mut records {
+            let t = ts.iter().find(|t| t.name == record.template);
+            r.record(t, record);
+        }
+    }
+    records
 }
 
 /// The template of a record no template took (a file that cannot be
@@ -292,7 +303,9 @@ pub fn process_bytes_among(
     bytes: &[u8],
     opts: &Options,
 ) -> Vec<Record> {
-    recognize(ts, name, bytes, opts, |r| records_of(r, name)).unwrap_or_else(|failed| failed)
+    let records =
+        recognize(ts, name, bytes, opts, |r| records_of(r, name)).unwrap_or_else(|failed| failed);
+    redacted(ts, opts, records)
 }
 
 /// A document as recognition read it, for [`records_of`] and `explain`.

@@ -67,6 +67,9 @@ pub struct Template {
     /// The heading patterns fields are scoped by (`after`, `before`),
     /// matched on folded lines.
     pub(crate) headings: Vec<Regex>,
+    /// The keys of the fields whose values are personal data, whole: `cpf`
+    /// and `cnpj` fields and those marked `personal`.
+    pub(crate) personal: Vec<(String, Kind)>,
 }
 
 #[derive(Debug)]
@@ -106,6 +109,8 @@ pub(crate) struct Field {
     pub column: String,
     /// Where the value stands from its label.
     pub position: Position,
+    /// Personal data, redacted whole (`personal = true`).
+    pub personal: bool,
     /// Inclusive page ranges the label is read on; empty: every page.
     pub pages: Vec<(u32, u32)>,
     /// Indexes in [`Template::headings`]: the label is read only after the
@@ -483,6 +488,11 @@ fn compile(spec: TemplateSpec) -> std::result::Result<Template, String> {
         .filter(|&i| fields[i].list.is_none())
         .collect();
     let signature = fields.iter().position(|f| f.kind == Kind::Signature);
+    let personal = fields
+        .iter()
+        .filter(|f| f.personal || matches!(f.kind, Kind::Cpf | Kind::Cnpj))
+        .map(|f| (f.key.clone(), f.kind))
+        .collect();
     static TEMPLATES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     Ok(Template {
         id: TEMPLATES.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
@@ -499,6 +509,7 @@ fn compile(spec: TemplateSpec) -> std::result::Result<Template, String> {
         rules,
         hints,
         headings: headings.into_iter().map(|(_, re)| re).collect(),
+        personal,
     })
 }
 
@@ -632,6 +643,7 @@ fn compile_field(
         },
         after: None,
         before: None,
+        personal: fs.personal,
     })
 }
 

@@ -180,6 +180,10 @@ pub struct FieldSpec {
     /// this heading pattern.
     #[serde(default)]
     pub before: Option<String>,
+    /// The value is personal data (a name, a phone, an e-mail): masked or
+    /// pseudonymized whole with `--redact`.
+    #[serde(default)]
+    pub personal: bool,
     /// For checkbox groups: the options, in output order.
     #[serde(default)]
     pub options: Vec<OptionSpec>,
