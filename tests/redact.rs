@@ -219,3 +219,30 @@ fn a_field_marked_personal_is_redacted_whole() {
         .to_string();
     assert!(name.starts_with("personal:") && name.len() == 25, "{name}");
 }
+
+/// A CPF field with a wrong check digit: its error is still reported, and
+/// its message does not show the number.
+#[test]
+fn a_masked_cpf_keeps_its_check_digit_error() {
+    let form = std::fs::read_to_string(FORM)
+        .unwrap()
+        .replace("CPF: 529.982.247-25", "CPF: 529.982.247-26");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wrong.txt");
+    std::fs::write(&path, form).unwrap();
+    let o = formsift(
+        &["extract", "--redact", "mask", path.to_str().unwrap()],
+        None,
+    );
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let issue = r["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "invalid_check_digit")
+        .unwrap_or_else(|| panic!("{r:#}"));
+    let message = issue["message"].as_str().unwrap();
+    assert_eq!(message, "CPF ***.982.247-**: wrong check digit");
+    assert!(!r.to_string().contains("529.982.247-26"));
+    assert_eq!(r["complete"], false);
+}
