@@ -627,12 +627,7 @@ fn a_fillable_pdf_read_by_field_names() {
         }),
         "{r:#}"
     );
-    let unplaced: Vec<&str> = r["unplaced"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["text"].as_str().unwrap())
-        .collect();
+    let unplaced = common::unplaced_texts(&r);
     for orphan in [
         "item_1: Brush",
         "item_2: Paste",

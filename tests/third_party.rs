@@ -55,20 +55,12 @@ fn a_two_column_form_with_boxes_after_their_questions() {
         assert_eq!(r["fields"], want, "{path}: {r:#}");
         // The section heading and the instruction between the question
         // and its boxes are nobody's value, and not lost.
-        let unplaced: Vec<&str> = r["unplaced"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|u| u["text"].as_str().unwrap())
-            .collect();
-        assert_eq!(unplaced, ["Section B", "(tick all that apply)"], "{path}");
-        let codes: Vec<&str> = r["issues"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| i["code"].as_str().unwrap())
-            .collect();
-        assert_eq!(codes, ["unplaced_text"], "{path}: {r:#}");
+        assert_eq!(
+            common::unplaced_texts(&r),
+            ["Section B", "(tick all that apply)"],
+            "{path}"
+        );
+        assert_eq!(common::issue_codes(&r), ["unplaced_text"], "{path}: {r:#}");
     }
 }
 

@@ -86,3 +86,23 @@ pub fn issue_keys(record: &Record) -> Vec<(String, Option<String>, String, Optio
         })
         .collect()
 }
+
+/// The texts of a JSON record's `unplaced`, in order.
+pub fn unplaced_texts(r: &Value) -> Vec<&str> {
+    r["unplaced"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["text"].as_str().unwrap())
+        .collect()
+}
+
+/// The codes of a JSON record's issues, in order.
+pub fn issue_codes(r: &Value) -> Vec<&str> {
+    r["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["code"].as_str().unwrap())
+        .collect()
+}
