@@ -97,8 +97,7 @@ pub fn name_of(file: &str) -> String {
     let stem = std::path::Path::new(file)
         .file_stem()
         .map_or("form".into(), |s| s.to_string_lossy().into_owned());
-    let key = slug(&stem, "form").replace('_', "-");
-    key
+    slug(&stem, "form").replace('_', "-")
 }
 
 /// A form field as a drafted field, by its name.
@@ -187,7 +186,7 @@ impl Drafter<'_> {
                     _ => {}
                 }
                 // Label, value, label, value...
-                let pairs = cells.len() % 2 == 0
+                let pairs = cells.len().is_multiple_of(2)
                     && cells.chunks(2).all(|p| is_label(p[0]) || p[0].is_empty());
                 if pairs {
                     for p in cells.chunks(2) {
@@ -306,7 +305,7 @@ impl Drafter<'_> {
     /// even number of cells with labels (or nothing) in the odd places.
     fn pair_rows(&self, i: usize) -> usize {
         let width = cells(&self.lines[i].text).len();
-        if width % 2 != 0 {
+        if !width.is_multiple_of(2) {
             return 0;
         }
         self.lines[i..]

@@ -133,7 +133,7 @@ pub fn draft_input(
         Vec<crate::draft::DraftLine>,
         Vec<crate::input::pdf::acroform::FormField>,
     ),
-    Record,
+    Box<Record>,
 > {
     let name = source.name();
     let read = || {
@@ -157,12 +157,12 @@ pub fn draft_input(
     };
     match catch_unwind(AssertUnwindSafe(read)) {
         Ok(Ok(read)) => Ok(read),
-        Ok(Err(mut records)) => Err(records.remove(0)),
-        Err(panic) => Err(Record::from_failure(
+        Ok(Err(mut records)) => Err(Box::new(records.remove(0))),
+        Err(panic) => Err(Box::new(Record::from_failure(
             &name,
             &names(ts),
             internal_error(&name, &*panic),
-        )),
+        ))),
     }
 }
 

@@ -193,10 +193,12 @@ fn a_field_marked_personal_is_redacted_whole() {
     )
     .unwrap();
     let text = b"Card\nName: Maria Luiza Prado\nCity: Recife\n";
-    let mut opts = Options::default();
-    opts.redact = Some(std::sync::Arc::new(
-        Redactor::new(Mode::Mask, None).unwrap(),
-    ));
+    let mut opts = Options {
+        redact: Some(std::sync::Arc::new(
+            Redactor::new(Mode::Mask, None).unwrap(),
+        )),
+        ..Options::default()
+    };
     let r = &process_bytes_with(&t, "card.txt", text, &opts)[0];
     let f = r.fields.as_ref().unwrap();
     assert_eq!(f["name"], "M*** L*** P***");
