@@ -144,9 +144,7 @@ impl Field {
             && self.after.is_none_or(|h| heading_at[h] <= index)
             && self.before.is_none_or(|h| heading_at[h] > index)
     }
-}
 
-impl Field {
     /// A checkbox group whose options are listed.
     pub fn is_group(&self) -> bool {
         matches!(self.kind, Kind::Single | Kind::Multiple | Kind::Yesno)
