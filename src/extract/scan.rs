@@ -9,8 +9,14 @@
 //! or (first on its line, and no field of the line before's row) of the
 //! label that leads the next line. The head of a list entry alone on its
 //! line opens the entry for the lines below.
-//! A label already used in its row is text, not a label. Whatever no field
-//! takes is kept in `unplaced` with its line number.
+//! A label already used in its row is text, not a label, and so is a label
+//! outside its field's pages or part of the form (`pages`, `after`,
+//! `before`). A label leads a row where its line's text starts, after an
+//! item number, or first in a cell. A group reads its boxes until the next
+//! label, past lines of other text. A field whose value stands above or
+//! below its label (`position`) has it taken from that line's cell before
+//! the line is read. Whatever no field takes is kept in `unplaced` with its
+//! line number.
 
 // Small sets of field ids: foldhash, not SipHash (a few are made per line).
 use foldhash::HashSet;
