@@ -436,6 +436,14 @@ impl Drafter<'_> {
             .retain(|f| f.kind != "box" || !f.label.is_empty());
         self.fields
             .retain(|f| !f.label.is_empty() || f.pdf_field.is_some());
+        // Boxes with no text after them (marks in a row under their
+        // options): no group to draft; the label stays, as text.
+        for f in &mut self.fields {
+            if matches!(f.kind, "single" | "multiple" | "yesno") && f.options.is_empty() {
+                f.kind = "text";
+                f.example = "boxes with no option text: see `formsift explain`".into();
+            }
+        }
         self.assign_keys();
         self.assign_rows();
         let us = self.fields.iter().any(|f| american(&f.example));

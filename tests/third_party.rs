@@ -281,3 +281,19 @@ fn draft_prints_a_template_and_explain_shows_a_document_no_template_takes() {
     assert!(text.starts_with("error not_a_form"), "{text}");
     assert!(text.contains("Claimant Name\tDate of Claim"), "{text}");
 }
+
+/// Boxes with no text after them (marks in the row under their options),
+/// Word samples of other tests: the draft still compiles.
+#[test]
+fn a_draft_compiles_whatever_the_form() {
+    for path in [
+        "fixtures/boxes/columns-pipe.txt",
+        "fixtures/boxes/columns-tabs.txt",
+        "fixtures/docx/samples/poi_checkboxes.docx",
+        "fixtures/docx/samples/poi_form_footnotes.docx",
+        "fixtures/hostile/control-characters.txt",
+        "fixtures/templates/ficha-cadastro.txt",
+    ] {
+        draft_of(path);
+    }
+}
