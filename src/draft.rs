@@ -42,7 +42,6 @@ struct Drafted {
     label: String,
     /// The value it was drafted from (for the comment).
     example: String,
-    line: usize,
     /// The label's line: fields of a line share a row.
     row: usize,
     block: bool,
@@ -58,7 +57,6 @@ impl Drafted {
             kind: kind_of(example),
             label: label.trim().to_string(),
             example: example.trim().to_string(),
-            line,
             row: line,
             block: false,
             position: None,
@@ -86,7 +84,7 @@ pub fn draft(name: &str, lines: &[DraftLine], form_fields: &[FormField]) -> Stri
     d.read();
     d.signature();
     if !form_fields.is_empty() {
-        d.fields = form_fields.iter().filter_map(pdf_field).collect();
+        d.fields = form_fields.iter().map(pdf_field).collect();
     }
     d.write(name, !form_fields.is_empty())
 }
@@ -101,7 +99,7 @@ pub fn name_of(file: &str) -> String {
 }
 
 /// A form field as a drafted field, by its name.
-fn pdf_field(f: &FormField) -> Option<Drafted> {
+fn pdf_field(f: &FormField) -> Drafted {
     let short = f
         .name
         .rsplit('.')
@@ -116,7 +114,7 @@ fn pdf_field(f: &FormField) -> Option<Drafted> {
     let mut d = Drafted::new(short, &example, 0);
     d.kind = kind;
     d.pdf_field = Some(f.name.clone());
-    Some(d)
+    d
 }
 
 impl Drafter<'_> {
@@ -150,7 +148,7 @@ impl Drafter<'_> {
                     for k in i..i + run {
                         let cells = cells(&self.lines[k].text);
                         for p in cells.chunks(2) {
-                            self.cell_value(p[0], p[1], self.lines[k].no, self.lines[k].no);
+                            self.cell_value(p[0], p[1], self.lines[k].no);
                         }
                     }
                     question = None;
@@ -163,7 +161,7 @@ impl Drafter<'_> {
                     Some(b) if b.len() == cells.len() && cells.iter().all(|c| is_label(c)) => {
                         let j = next.expect("a next line");
                         for (c, v) in cells.iter().zip(&b) {
-                            self.cell_value(c, v, no, self.lines[j].no);
+                            self.cell_value(c, v, no);
                         }
                         question = None;
                         i = j + 1;
@@ -191,7 +189,7 @@ impl Drafter<'_> {
                 if pairs {
                     for p in cells.chunks(2) {
                         if !p[0].is_empty() {
-                            self.cell_value(p[0], p[1], no, no);
+                            self.cell_value(p[0], p[1], no);
                         }
                     }
                     i += 1;
@@ -342,23 +340,19 @@ impl Drafter<'_> {
         !split_colons(t, false).is_empty() || t.contains('\t')
     }
 
-    /// A label cell and the cell of its value.
-    fn cell_value(&mut self, label: &str, value: &str, line: usize, value_line: usize) {
+    /// A label cell and the cell of its value, the label on line `line`.
+    fn cell_value(&mut self, label: &str, value: &str, line: usize) {
         let label = label.trim().trim_end_matches(':').trim();
         if label.is_empty() {
             return;
         }
         if has_marks(value) {
-            let mut f = Drafted::new(label, "", line);
-            f.line = value_line;
             let q = self.fields.len();
-            self.fields.push(f);
+            self.fields.push(Drafted::new(label, "", line));
             self.add_options(q, value);
             return;
         }
-        let mut f = Drafted::new(label, value, line);
-        f.line = value_line;
-        self.fields.push(f);
+        self.fields.push(Drafted::new(label, value, line));
     }
 
     /// A piece of text with `Label: value` pairs, a question and its boxes,

@@ -503,22 +503,20 @@ pub fn explain(ts: &[Template], source: &Source, opts: &Options) -> Explained {
             let places = view.as_ref().map(|(v, _)| v);
             let furniture = places.map_or_else(Vec::new, |v| v.furniture.clone());
             let form_fields = places.map_or_else(Vec::new, |v| v.form_fields.clone());
+            let shown = |l: &crate::input::Line, labels: Vec<String>| {
+                (
+                    l.no,
+                    places.and_then(|v| v.at(l.no)),
+                    l.clean.to_string(),
+                    labels,
+                )
+            };
             let (template, forms) = match choose(ts, &name, &lines) {
                 Ok(chosen) => chosen,
                 // No form: the document as read, for writing its template.
                 Err((template, f)) => {
                     return Ok(Explained {
-                        lines: lines
-                            .iter()
-                            .map(|l| {
-                                (
-                                    l.no,
-                                    places.and_then(|v| v.at(l.no)),
-                                    l.clean.to_string(),
-                                    Vec::new(),
-                                )
-                            })
-                            .collect(),
+                        lines: lines.iter().map(|l| shown(l, Vec::new())).collect(),
                         titles: Vec::new(),
                         furniture,
                         form_fields,
@@ -534,8 +532,7 @@ pub fn explain(ts: &[Template], source: &Source, opts: &Options) -> Explained {
                     if extract::reads(t, &l.clean) == document::furniture::Reads::Title {
                         titles.push(l.no);
                     }
-                    let place = places.and_then(|v| v.at(l.no));
-                    (l.no, place, l.clean.to_string(), extract::label_keys(t, l))
+                    shown(l, extract::label_keys(t, l))
                 })
                 .collect();
             let records = records_of(

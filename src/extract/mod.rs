@@ -221,10 +221,7 @@ fn labels_off_wraps<'a>(t: &Template, lines: &[Line<'a>]) -> Option<Vec<Line<'a>
         };
         let lines = out.get_or_insert_with(|| lines.to_vec());
         for (line, text) in lines[i..i + 2].iter_mut().zip([moved.0, moved.1]) {
-            let (wraps, page) = (line.wraps, line.page);
-            *line = Line::from_clean(line.no, text.into());
-            line.wraps = wraps;
-            line.page = page;
+            *line = line.rewritten(text.into());
         }
     }
     out

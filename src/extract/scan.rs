@@ -215,8 +215,7 @@ impl Scanner<'_> {
                 let cell = if clean.contains('\t') && lines[j].clean.contains('\t') {
                     CellAt::Index(clean[..at.start].matches('\t').count())
                 } else {
-                    let col = |b: usize| clean[..b].chars().count();
-                    CellAt::Columns(col(at.start), col(at.end))
+                    CellAt::Columns(column(clean, at.start), column(clean, at.end))
                 };
                 out.entry(j).or_default().push(Claim { field, cell });
             }
@@ -235,13 +234,12 @@ impl Scanner<'_> {
             let pick = match claim.cell {
                 CellAt::Index(k) => cells.get(k).copied(),
                 CellAt::Columns(c0, c1) => {
-                    let col = |b: usize| clean[..b].chars().count();
                     // The cell over the label's columns, most overlapping.
                     cells
                         .iter()
                         .copied()
                         .map(|(s, e)| {
-                            let (a, b) = (col(s), col(e));
+                            let (a, b) = (column(clean, s), column(clean, e));
                             (b.min(c1) as isize - a.max(c0) as isize, (s, e))
                         })
                         .filter(|(overlap, _)| *overlap > 0)
@@ -270,10 +268,7 @@ impl Scanner<'_> {
         if rest.trim().is_empty() {
             return None;
         }
-        let mut left = Line::from_clean(line.no, rest.into());
-        left.wraps = line.wraps;
-        left.page = line.page;
-        Some(left)
+        Some(line.rewritten(rest.into()))
     }
 
     fn blank(&mut self) {
@@ -1168,6 +1163,11 @@ impl Scanner<'_> {
         }
         true
     }
+}
+
+/// The character column of byte `at` of a line.
+fn column(clean: &str, at: usize) -> usize {
+    clean[..at].chars().count()
 }
 
 /// Adds a line of text to a block; a line that goes on from a wrapped one

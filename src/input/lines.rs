@@ -61,6 +61,18 @@ impl<'a> Line<'a> {
         }
     }
 
+    /// The same line (number, wrap, page) with other clean text: a line
+    /// recognition rewrote.
+    pub fn rewritten(&self, clean: Cow<'a, str>) -> Line<'a> {
+        Line {
+            no: self.no,
+            clean,
+            folded: std::cell::OnceCell::new(),
+            wraps: self.wraps,
+            page: self.page,
+        }
+    }
+
     /// The clean line folded for matching labels and options. Folded when
     /// first asked for: what was found in a line seen before is kept (see
     /// [`crate::memo`]), so most lines are never folded.

@@ -61,24 +61,21 @@ pub fn form_fields(pdf: &Pdf) -> Vec<FormField> {
     let mut out = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for f in fields.iter().flat_map(|a| a.iter::<Dict<'_>>()) {
-        collect(&f, None, None, String::new(), &mut out, &mut seen, 0);
+        collect(&f, &Inherited::default(), &mut out, &mut seen, 0);
     }
     out
 }
 
 fn collect(
     dict: &Dict<'_>,
-    inherited_ft: Option<Vec<u8>>,
-    inherited_ff: Option<u32>,
-    parent_name: String,
+    parent: &Inherited,
     out: &mut Vec<FormField>,
     seen: &mut std::collections::HashSet<ObjectIdentifier>,
     depth: usize,
 ) {
-    let Some((ft, name)) = enter(dict, inherited_ft, &parent_name, seen, depth) else {
+    let Some(field) = enter(dict, parent, seen, depth) else {
         return;
     };
-    let ff = dict.get::<u32>(b"Ff").or(inherited_ff);
     let kids: Vec<Dict<'_>> = dict
         .get::<Array<'_>>(b"Kids")
         .map(|k| k.iter::<Dict<'_>>().collect())
@@ -87,10 +84,11 @@ fn collect(
     // widgets of this one.
     if kids.iter().any(|k| k.contains_key(b"T")) {
         for kid in &kids {
-            collect(kid, ft.clone(), ff, name.clone(), out, seen, depth + 1);
+            collect(kid, &field, out, seen, depth + 1);
         }
         return;
     }
+    let Inherited { ft, ff, name } = field;
     if name.is_empty() {
         return;
     }
@@ -170,30 +168,29 @@ pub fn widgets(pdf: &Pdf) -> Vec<Widget> {
     let mut out = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for f in fields.iter::<Dict<'_>>() {
-        walk(
-            &f,
-            None,
-            None,
-            String::new(),
-            &pages,
-            &mut out,
-            &mut seen,
-            0,
-        );
+        walk(&f, &Inherited::default(), &pages, &mut out, &mut seen, 0);
     }
     out
 }
 
+/// What a field passes down to its kids: its type, its flags, its full
+/// name (a kid without a `/FT` or `/Ff` of its own has its parent's).
+#[derive(Debug, Clone, Default)]
+struct Inherited {
+    ft: Option<Vec<u8>>,
+    ff: Option<u32>,
+    name: String,
+}
+
 /// A field reached for the first time (a /Kids cycle, or a field listed
-/// twice, is walked once): its type, its own or inherited, and its full
-/// name (`Vendor.Name.First`).
+/// twice, is walked once): its type and flags, its own or inherited, and
+/// its full name (`Vendor.Name.First`).
 fn enter(
     dict: &Dict<'_>,
-    inherited_ft: Option<Vec<u8>>,
-    parent_name: &str,
+    parent: &Inherited,
     seen: &mut std::collections::HashSet<ObjectIdentifier>,
     depth: usize,
-) -> Option<(Option<Vec<u8>>, String)> {
+) -> Option<Inherited> {
     if depth > 32 {
         return None; // a /Kids cycle
     }
@@ -205,51 +202,38 @@ fn enter(
     let ft = dict
         .get::<Name<'_>>(b"FT")
         .map(|n| n.to_vec())
-        .or(inherited_ft);
+        .or_else(|| parent.ft.clone());
+    let ff = dict.get::<u32>(b"Ff").or(parent.ff);
     let part = text_string(dict, b"T");
+    let parent_name = parent.name.as_str();
     let name = match (parent_name.is_empty(), part.is_empty()) {
         (_, true) => parent_name.to_string(),
         (true, false) => part,
         (false, false) => format!("{parent_name}.{part}"),
     };
-    Some((ft, name))
+    Some(Inherited { ft, ff, name })
 }
 
-#[allow(clippy::too_many_arguments)]
 fn walk(
     dict: &Dict<'_>,
-    inherited_ft: Option<Vec<u8>>,
-    inherited_ff: Option<u32>,
-    parent_name: String,
+    parent: &Inherited,
     pages: &[PageSpace],
     out: &mut Vec<Widget>,
     seen: &mut std::collections::HashSet<ObjectIdentifier>,
     depth: usize,
 ) {
-    let Some((ft, name)) = enter(dict, inherited_ft, &parent_name, seen, depth) else {
+    let Some(field) = enter(dict, parent, seen, depth) else {
         return;
     };
-    // The flags are inherited as the type is: a push button's widgets
-    // often carry neither.
-    let ff = dict.get::<u32>(b"Ff").or(inherited_ff);
     if let Some(kids) = dict.get::<Array<'_>>(b"Kids") {
         for kid in kids.iter::<Dict<'_>>() {
-            walk(
-                &kid,
-                ft.clone(),
-                ff,
-                name.clone(),
-                pages,
-                out,
-                seen,
-                depth + 1,
-            );
+            walk(&kid, &field, pages, out, seen, depth + 1);
         }
         if !dict.contains_key(b"Rect") {
             return;
         }
     }
-    if let Some(w) = widget(dict, ft.as_deref(), ff, &name, pages) {
+    if let Some(w) = widget(dict, field.ft.as_deref(), field.ff, &field.name, pages) {
         out.push(w);
     }
 }
