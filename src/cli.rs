@@ -20,6 +20,7 @@ Examples:
   formsift extract -t processo-retencao -t ficha-cadastro forms/   a mixed folder
   formsift validate forms/                        which forms are incomplete, and why
   formsift validate --format jsonl forms/         the same, for machines
+  formsift report forms/ -o report.html           a page with charts, to look at or send
   formsift text scan.pdf                          the text formsift reads from a file
   formsift explain -t my-form.toml scan.pdf       each line, and which field took it
   formsift draft form.docx -o my-form.toml        a template to start from
@@ -41,6 +42,11 @@ pub enum Command {
     /// Report which forms are incomplete and why, with a summary.
     #[command(after_help = EXAMPLES)]
     Validate(ValidateArgs),
+    /// Write one HTML page about the batch: how complete it is, what is
+    /// missing most, each checkbox group's answers, forms per month, the
+    /// incomplete forms; charts and data inside, personal data masked.
+    #[command(after_help = EXAMPLES)]
+    Report(ReportArgs),
     /// Print the text formsift reads from each file, as recognition sees it
     /// (PDF and Word originals included), to check what a template can find.
     #[command(after_help = EXAMPLES)]
@@ -98,9 +104,9 @@ pub struct InputArgs {
     /// Personal data (CPF, CNPJ, phones, e-mails, `personal` fields) in
     /// every output: masked (`***.456.789-**`), or keyed pseudonyms
     /// (`cpf:3f9a1c07e2b4d815`; the key from FORMSIFT_REDACT_KEY or
-    /// --redact-key-file).
-    #[arg(long, value_enum, default_value_t = Redact::None)]
-    pub redact: Redact,
+    /// --redact-key-file). Default: none; for `report`, mask.
+    #[arg(long, value_enum)]
+    pub redact: Option<Redact>,
     /// A file holding the pseudonym key for `--redact hash` (16 bytes or
     /// more).
     #[arg(long, value_name = "FILE")]
@@ -147,6 +153,16 @@ pub enum Redact {
 pub struct TextArgs {
     #[command(flatten)]
     pub input: InputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The date field forms are counted by per month (default: the
+    /// template's first date field).
+    #[arg(long, value_name = "KEY")]
+    pub date_field: Option<String>,
 }
 
 #[derive(Debug, Args)]

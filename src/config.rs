@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use crate::cli::{ExtractArgs, InputArgs, TextArgs, ValidateArgs};
+use crate::cli::Redact;
+use crate::cli::{ExtractArgs, InputArgs, ReportArgs, TextArgs, ValidateArgs};
 use crate::input::{collect_sources, Source};
 use crate::output::csv::Dialect;
 use crate::output::report::ReportFormat;
@@ -24,6 +25,8 @@ pub enum Mode {
     Explain,
     /// A template drafted from each document.
     Draft,
+    /// One HTML page about the batch (`formsift report`).
+    Report,
 }
 
 /// Everything a run needs, checked before any work starts.
@@ -42,6 +45,8 @@ pub struct Config {
     pub quiet: bool,
     /// How documents are read (PDF limits).
     pub options: crate::pipeline::Options,
+    /// The report's date field (`--date-field`).
+    pub date_field: Option<String>,
 }
 
 impl Config {
@@ -105,6 +110,22 @@ impl Config {
         Config::new(&args.input, Mode::Draft)
     }
 
+    /// Resolves the flags of `report`: a date field must be one of a
+    /// template's date fields.
+    pub fn report(args: &ReportArgs) -> Result<Config> {
+        let mut config = Config::new(&args.input, Mode::Report)?;
+        if let Some(key) = &args.date_field {
+            let dated = config.templates.iter().any(|t| t.date_field(key));
+            if !dated {
+                return Err(Error::Usage(format!(
+                    "--date-field {key}: no template of the run has a top-level date field of that key"
+                )));
+            }
+            config.date_field = Some(key.clone());
+        }
+        Ok(config)
+    }
+
     fn new(input: &InputArgs, mode: Mode) -> Result<Config> {
         let pdf = crate::input::pdf::worker::PdfSettings {
             timeout: std::time::Duration::from_secs_f64(input.pdf_timeout),
@@ -162,9 +183,11 @@ impl Config {
                 max_bytes: input.max_bytes,
                 redact: match mode {
                     Mode::Extract(..) | Mode::Validate { .. } => {
-                        redactor(input)?.map(std::sync::Arc::new)
+                        redactor(input, Redact::None)?.map(std::sync::Arc::new)
                     }
-                    _ if input.redact != crate::cli::Redact::None => {
+                    // A report is sent around: masked unless asked.
+                    Mode::Report => redactor(input, Redact::Mask)?.map(std::sync::Arc::new),
+                    _ if input.redact.is_some_and(|r| r != Redact::None) => {
                         return Err(Error::Usage(
                             "--redact is for extract and validate: explain, draft and text show the document as it is".into(),
                         ))
@@ -172,6 +195,7 @@ impl Config {
                     _ => None,
                 },
             },
+            date_field: None,
         })
     }
 }
@@ -235,12 +259,11 @@ fn check_output(out: &std::path::Path, sources: &[Source]) -> Result<()> {
     Ok(())
 }
 
-/// The redactor `--redact` asks for; the key from `--redact-key-file`, else
-/// `FORMSIFT_REDACT_KEY`.
-fn redactor(input: &InputArgs) -> Result<Option<crate::redact::Redactor>> {
-    use crate::cli::Redact;
+/// The redactor `--redact` asks for (else `default`); the key from
+/// `--redact-key-file`, else `FORMSIFT_REDACT_KEY`.
+fn redactor(input: &InputArgs, default: Redact) -> Result<Option<crate::redact::Redactor>> {
     use crate::redact::{Mode, Redactor};
-    let mode = match input.redact {
+    let mode = match input.redact.unwrap_or(default) {
         Redact::None => return Ok(None),
         Redact::Mask => Mode::Mask,
         Redact::Hash => Mode::Hash,

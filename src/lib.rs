@@ -140,6 +140,28 @@ pub fn run(config: &Config) -> Result<ExitStatus> {
                 })?;
                 report.finish()?;
             }
+            config::Mode::Report => {
+                let started = std::time::SystemTime::now();
+                let clock = std::time::Instant::now();
+                let report = output::html::Report::new(ts, config.date_field.as_deref());
+                let mut summary = report.summary(sources.len());
+                let digest = |records| report.digest(records);
+                pipeline::run_with(ts, sources, jobs, &config.options, digest, |(tally, d)| {
+                    progress.counted(tally);
+                    report.add(&mut summary, d);
+                    Ok::<(), std::io::Error>(())
+                })?;
+                let run = output::html::Run {
+                    started,
+                    took: clock.elapsed(),
+                    redact: config
+                        .options
+                        .redact
+                        .as_ref()
+                        .map_or("none", |r| r.mode_name()),
+                };
+                report.write(out, summary, &run)?;
+            }
             config::Mode::Explain => {
                 use std::io::IsTerminal;
                 let style = output::explain::Style {
@@ -217,7 +239,12 @@ pub fn run(config: &Config) -> Result<ExitStatus> {
         Some(path) => write_file(path, &mut write_all)?,
     }
     progress.finish();
-    if !config.quiet && matches!(config.mode, config::Mode::Extract(..)) {
+    if !config.quiet
+        && matches!(
+            config.mode,
+            config::Mode::Extract(..) | config::Mode::Report
+        )
+    {
         let mut line = progress.summary();
         if config.skipped.count() > 0 {
             line.push_str(&format!(

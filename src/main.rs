@@ -25,6 +25,7 @@ fn main() {
     let status = match cli.command {
         Command::Extract(args) => Config::extract(&args).and_then(|c| formsift::run(&c)),
         Command::Validate(args) => Config::validate(&args).and_then(|c| formsift::run(&c)),
+        Command::Report(args) => Config::report(&args).and_then(|c| formsift::run(&c)),
         Command::Text(args) => Config::text(&args).and_then(|c| formsift::run(&c)),
         Command::Explain(args) => Config::explain(&args).and_then(|c| formsift::run(&c)),
         Command::Draft(args) => Config::draft(&args).and_then(|c| formsift::run(&c)),

@@ -113,6 +113,14 @@ impl Redactor {
         Ok(Redactor { mode, key })
     }
 
+    /// `mask` or `hash`, as `--redact` names the mode.
+    pub fn mode_name(&self) -> &'static str {
+        match self.mode {
+            Mode::Mask => "mask",
+            Mode::Hash => "hash",
+        }
+    }
+
     /// Redacts one record in place, with the template that read it (none
     /// for a file no template took).
     pub fn record(&self, t: Option<&Template>, r: &mut Record) {

@@ -1,8 +1,9 @@
-//! Writing records: JSON Lines, one JSON array, CSV, XLSX; and the
-//! completeness report of `validate`.
+//! Writing records: JSON Lines, one JSON array, CSV, XLSX; the
+//! completeness report of `validate`; the HTML report of `report`.
 
 pub mod csv;
 pub mod explain;
+pub mod html;
 pub mod json;
 pub mod report;
 pub mod table;

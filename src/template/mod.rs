@@ -298,6 +298,13 @@ impl Template {
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.top.iter().map(|&id| self.fields[id].key.as_str())
     }
+
+    /// Whether `key` is one of the top-level date fields.
+    pub fn date_field(&self, key: &str) -> bool {
+        self.top
+            .iter()
+            .any(|&id| self.fields[id].key == key && self.fields[id].kind == Kind::Date)
+    }
 }
 
 /// A pattern checked when the template loads and compiled on first use:

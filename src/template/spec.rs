@@ -97,7 +97,7 @@ pub struct WordSpec {
 }
 
 /// The value type (or structure) of a field.
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Deserialize, serde::Serialize, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Text,
