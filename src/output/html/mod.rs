@@ -20,7 +20,7 @@ use crate::progress::Tally;
 use crate::record::Record;
 use crate::template::Template;
 use summary::{Digest, Plan, Summary, TemplateSummary};
-use svg::{esc, Bar, Series, HALF, WIDE};
+use svg::{esc, Bar, Series, HALF, LONG, WIDE};
 
 /// What the report is made with: the templates' plans.
 pub struct Report<'t> {
@@ -141,6 +141,7 @@ fn meaning(code: &str) -> &'static str {
         "title_missing" => "the form's title is not in the document",
         "encoding_guessed" => "the text's encoding was guessed",
         "encoding_repaired" => "bytes of the text were not valid and were replaced",
+        "mojibake" => "the text looks double-encoded and could not be repaired",
         "pdf_font_unsupported" => "a PDF font whose text cannot be read",
         "pdf_part_unreadable" => "a part of the PDF could not be read",
         "text_box" => "text in a Word text box, read after the body",
@@ -219,9 +220,10 @@ fn page(s: &Summary, run: &Run) -> String {
     let _ = write!(
         h,
         "</main><footer><p>Made by formsift {}. Every record: <code>formsift extract</code> on the same files; every incomplete form: <code>formsift validate</code>.</p></footer>\
-         <script type=\"application/json\" id=\"summary\">{json}</script><script>{SCRIPT}</script></body></html>\n",
+         <script type=\"application/json\" id=\"summary\">{json}</script><script>{SCRIPT}</script></body></html>",
         env!("CARGO_PKG_VERSION")
     );
+    h.push('\n');
     h
 }
 
@@ -380,7 +382,7 @@ fn template_sections(h: &mut String, i: usize, t: &TemplateSummary, several: boo
         let series = [Series::new("forms", "missing")];
         svg::bars(
             h,
-            WIDE,
+            LONG,
             &id("failing"),
             "Forms with each error (field: code), the 15 most frequent",
             "rule",
@@ -576,7 +578,10 @@ fn unreadable(h: &mut String, s: &Summary) {
     let bars: Vec<Bar> = codes
         .into_iter()
         .map(|(code, n)| Bar {
-            note: Some(format!("{n}  {}", meaning(code))),
+            note: Some(match meaning(code) {
+                "" => n.to_string(),
+                means => format!("{n} · {means}"),
+            }),
             ..Bar::new(code.clone(), vec![*n])
         })
         .collect();

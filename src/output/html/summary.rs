@@ -655,19 +655,18 @@ impl TemplateSummary {
             .into_iter()
             .map(|((field, code), forms)| Failing { field, code, forms })
             .collect();
-        failing.sort_by(|a, b| b.forms.cmp(&a.forms));
+        failing.sort_by_key(|f| std::cmp::Reverse(f.forms));
         self.failing = failing;
         if let Some(o) = &mut self.over_time {
             // Months without forms are shown too (as nothing), unless
             // the forms span more than ten years.
-            let span = match (self.months.keys().next(), self.months.keys().last()) {
-                (Some(&a), Some(&b)) => a..=b,
-                _ => 1..=0,
-            };
-            if span.end() - span.start() < 120 {
-                let width = o.categories.len();
-                for m in span {
-                    self.months.entry(m).or_insert_with(|| vec![0; width]);
+            let span = (self.months.keys().next(), self.months.keys().last());
+            if let (Some(&first), Some(&last)) = span {
+                if last - first < 120 {
+                    let width = o.categories.len();
+                    for m in first..=last {
+                        self.months.entry(m).or_insert_with(|| vec![0; width]);
+                    }
                 }
             }
             o.months = std::mem::take(&mut self.months)
@@ -736,10 +735,15 @@ impl Summary {
                 && self.row_bytes + bytes <= MAX_ROW_BYTES
             {
                 self.row_bytes += bytes;
+                // The file is named in its own column.
+                let message = match f.message.strip_prefix(d.source.as_str()) {
+                    Some(rest) => rest.trim_start_matches(": ").to_string(),
+                    None => f.message,
+                };
                 self.unreadable_rows.push(UnreadableRow {
                     source: d.source,
                     code: f.code,
-                    message: f.message,
+                    message,
                 });
                 self.unreadable_listed += 1;
             } else {
@@ -947,7 +951,12 @@ options = [ { code = "yes", label = 'yes' }, { code = "no", label = 'no' } ]
         for r in records {
             s.add(&plans, Digest::of(ts, &plans, r));
         }
-        let failed = Record::failed("in/broken.pdf", "visit", "pdf_invalid", "broken".into());
+        let failed = Record::failed(
+            "in/broken.pdf",
+            "visit",
+            "pdf_invalid",
+            "in/broken.pdf: not a PDF".into(),
+        );
         s.add(&plans, Digest::of(ts, &plans, failed));
         s.finish();
         (t, s)
@@ -971,6 +980,7 @@ options = [ { code = "yes", label = 'yes' }, { code = "no", label = 'no' } ]
         assert_eq!((s.warnings, s.forms_with_warnings), (3, 2));
         assert_eq!(s.unreadable_by_code.get("pdf_invalid"), Some(&1));
         assert_eq!(s.unreadable_rows[0].source, "in/broken.pdf");
+        assert_eq!(s.unreadable_rows[0].message, "not a PDF", "named once");
     }
 
     #[test]

@@ -64,6 +64,13 @@ pub const WIDE: Look = Look {
     chars: 34,
 };
 
+/// Charts a page wide with long labels (`field: code`).
+pub const LONG: Look = Look {
+    width: 760,
+    labels: 330,
+    chars: 50,
+};
+
 /// Charts two to a row.
 pub const HALF: Look = Look {
     width: 480,
