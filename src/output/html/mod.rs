@@ -211,7 +211,7 @@ fn page(s: &Summary, run: &Run) -> String {
         if t.forms == 0 && s.templates.len() > 1 {
             continue;
         }
-        template_sections(&mut h, i, t, s.templates.len() > 1);
+        template_sections(&mut h, i, t);
     }
     folders(&mut h, s);
     unreadable(&mut h, s);
@@ -277,7 +277,7 @@ fn tiles(h: &mut String, s: &Summary) {
     h.push_str("</ul></section>");
 }
 
-fn template_sections(h: &mut String, i: usize, t: &TemplateSummary, several: bool) {
+fn template_sections(h: &mut String, i: usize, t: &TemplateSummary) {
     let id = |what: &str| format!("t{i}-{what}");
     let _ = write!(
         h,
@@ -291,7 +291,6 @@ fn template_sections(h: &mut String, i: usize, t: &TemplateSummary, several: boo
         percent(t.complete, t.forms),
         t.incomplete
     );
-    let _ = several;
     // Completeness by field.
     let series = [
         Series::new("filled", "filled"),

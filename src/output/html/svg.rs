@@ -164,7 +164,10 @@ fn open(out: &mut String, id: &str, caption: &str, series: &[Series], width: usi
     legend(out, series);
     let _ = write!(
         out,
-        "<svg class=\"plot\" viewBox=\"0 0 {width} {height}\" style=\"max-width:{width}px\" role=\"img\" aria-labelledby=\"{id}-caption\" aria-describedby=\"{id}-numbers\" preserveAspectRatio=\"xMinYMin meet\">"
+        "<svg class=\"plot\" viewBox=\"0 0 {width} {height}\" style=\"max-width:{width}px;min-width:{}px\" role=\"img\" aria-labelledby=\"{id}-caption\" aria-describedby=\"{id}-numbers\" preserveAspectRatio=\"xMinYMin meet\">",
+        // On a small screen a chart scrolls rather than shrink its text
+        // past reading.
+        width * 4 / 5
     );
 }
 
