@@ -189,7 +189,7 @@ impl Config {
                     Mode::Report => redactor(input, Redact::Mask)?.map(std::sync::Arc::new),
                     _ if input.redact.is_some_and(|r| r != Redact::None) => {
                         return Err(Error::Usage(
-                            "--redact is for extract and validate: explain, draft and text show the document as it is".into(),
+                            "--redact is for extract, validate and report: explain, draft and text show the document as it is".into(),
                         ))
                     }
                     _ => None,

@@ -313,7 +313,7 @@ fn template_sections(h: &mut String, i: usize, t: &TemplateSummary) {
             )
         })
         .collect();
-    h.push_str("<h3>Completeness by field</h3><p class=\"note\">Each field over every form, the least filled first (of the forms whose revision prints it). A group with no box checked is missing; one whose marks the export lost is unknown.</p>");
+    h.push_str("<h3>Completeness by field</h3><p class=\"note\">Each field over every form, the least filled first (of the forms whose revision prints it). A group with no box checked is missing, one with more than one box of a single choice invalid, one whose marks the export lost unknown.</p>");
     svg::bars(
         h,
         WIDE,
@@ -409,6 +409,7 @@ fn template_sections(h: &mut String, i: usize, t: &TemplateSummary) {
                 ("none checked", group.none_checked, "none"),
                 ("unknown: marks lost", group.unknown, "unknown"),
                 ("more than one checked", group.conflict, "invalid"),
+                ("none of the options", group.other, "none"),
                 ("not on the form", group.not_printed, "np"),
             ];
             for (label, n, class) in states {
@@ -450,17 +451,15 @@ fn template_sections(h: &mut String, i: usize, t: &TemplateSummary) {
                 .iter()
                 .enumerate()
                 .map(|(k, c)| {
-                    let class = match (o.split.is_some(), n - k) {
-                        (true, 3) => "none",
-                        (true, 2) => "unknown",
-                        (true, 1) => "np",
-                        _ => classes[k % classes.len()],
-                    };
-                    let name = match class {
-                        "none" => "(none checked)",
-                        "unknown" => "(unknown: marks lost)",
-                        "np" => "(not on the form)",
-                        _ => c,
+                    // The states after the options (summary::STATES).
+                    let state = (o.split.is_some() && n - k <= summary::STATES.len())
+                        .then(|| summary::STATES.len() - (n - k));
+                    let (class, name) = match state {
+                        Some(0) => ("none", "(none checked)"),
+                        Some(1) => ("invalid", "(more than one checked)"),
+                        Some(2) => ("unknown", "(unknown: marks lost)"),
+                        Some(_) => ("np", "(not on the form)"),
+                        None => (classes[k % classes.len()], c.as_str()),
                     };
                     Series::new(name, class)
                 })
@@ -555,7 +554,7 @@ fn folders(h: &mut String, s: &Summary) {
 fn filtered_table(h: &mut String, id: &str, what: &str, shown: usize, heads: &[&str]) {
     let _ = write!(
         h,
-        "<p class=\"filter\"><label>Filter {what}: <input type=\"search\" class=\"filter\" data-table=\"{id}\" data-count=\"{id}-count\"></label> <span id=\"{id}-count\">{shown}</span> shown</p>\
+        "<p class=\"filter\"><label>Filter {what}: <input type=\"search\" class=\"filter\" data-table=\"{id}\" data-count=\"{id}-count\"></label> <span id=\"{id}-count\" aria-live=\"polite\">{shown}</span> shown</p>\
          <div class=\"scroll\"><table id=\"{id}\" class=\"sortable rows\"><thead><tr>"
     );
     for head in heads {
@@ -626,7 +625,11 @@ fn incomplete(h: &mut String, s: &Summary) {
         "<section aria-labelledby=\"incomplete-h\"><h2 id=\"incomplete-h\">Incomplete forms</h2>",
     );
     if s.incomplete == 0 {
-        h.push_str("<p>Every form read is complete.</p></section>");
+        h.push_str(if s.forms == 0 {
+            "<p>No form was read.</p></section>"
+        } else {
+            "<p>Every form read is complete.</p></section>"
+        });
         return;
     }
     let several = s.templates.len() > 1;

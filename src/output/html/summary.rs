@@ -14,9 +14,20 @@ use crate::template::{FieldId, Kind, Template};
 pub const MAX_FORMS: usize = 2_000;
 /// Unreadable files the report lists, at most.
 pub const MAX_UNREADABLE: usize = 1_000;
-/// Bytes of text the listed rows may hold (paths and messages), so that
-/// however long a batch's messages the page stays under 5 MB.
+/// Bytes the listed rows may take in the page (their paths and messages,
+/// escaped, and their markup), so that however long a batch's messages
+/// the page stays under 5 MB.
 pub const MAX_ROW_BYTES: usize = 3 << 20;
+
+/// Folders the summary keeps by name, the largest; the rest are summed
+/// as one.
+pub const MAX_FOLDERS: usize = 1_000;
+
+/// What `n` bytes of text may take once escaped for HTML (quotes are
+/// common in messages: `"` is six bytes).
+fn shown(n: usize) -> usize {
+    n * 3 / 2
+}
 
 /// A field's state in one form, for the completeness chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,9 +55,16 @@ pub enum Answer {
     Unknown,
     /// More than one box of a single-choice group.
     Conflict,
+    /// A value that is none of the options (never from formsift's own
+    /// reading; a guard, counted so that the bars add up).
+    Other,
     /// The form does not show the group.
     NotPrinted,
 }
+
+/// The states of the split group that follow its options in the months'
+/// counts.
+pub const STATES: [&str; 4] = ["none_checked", "conflict", "unknown", "not_printed"];
 
 /// Issue codes that mean a group's state is not known.
 const UNKNOWN: &[&str] = &["marks_lost", "mark_unreadable", "pdf_value_unknown"];
@@ -78,8 +96,9 @@ pub struct Plan {
     /// Top-level fields charted for completeness (lists and signatures
     /// included; every top-level field).
     pub fields: Vec<FieldId>,
-    /// Top-level checkbox groups and boxes, with their option codes.
-    pub groups: Vec<(FieldId, Vec<String>)>,
+    /// Top-level checkbox groups and boxes: the field, its index in
+    /// `fields`, its option codes.
+    pub groups: Vec<(FieldId, usize, Vec<String>)>,
     /// The date field forms are counted by per month.
     pub date: Option<FieldId>,
     /// The single-choice group the months are split by: an index in
@@ -89,30 +108,35 @@ pub struct Plan {
 
 impl Plan {
     /// The plan of a template; `date` names the field to count months by
-    /// (else the first top-level date field).
+    /// (else the first top-level date field). A `personal` field is
+    /// neither charted as a group nor counted by month: its values reach
+    /// the report masked.
     pub fn new(t: &Template, date: Option<&str>) -> Plan {
         let fields = t.top.clone();
-        let groups: Vec<(FieldId, Vec<String>)> = t
+        let open = |id: FieldId| !t.fields[id].personal;
+        let groups: Vec<(FieldId, usize, Vec<String>)> = t
             .top
             .iter()
-            .filter(|&&id| t.fields[id].is_group() || t.fields[id].kind == Kind::Box)
-            .map(|&id| {
+            .enumerate()
+            .filter(|&(_, &id)| t.fields[id].is_group() || t.fields[id].kind == Kind::Box)
+            .filter(|&(_, &id)| open(id))
+            .map(|(at, &id)| {
                 let f = &t.fields[id];
                 let codes = match f.kind {
                     Kind::Box => vec!["checked".to_string(), "unchecked".to_string()],
                     _ => f.options.iter().map(|o| o.code.clone()).collect(),
                 };
-                (id, codes)
+                (id, at, codes)
             })
             .collect();
-        let dated = |id: &&FieldId| t.fields[**id].kind == Kind::Date;
-        let date = match date {
-            Some(key) => t.top.iter().copied().find(|&id| t.fields[id].key == key),
-            None => t.top.iter().find(dated).copied(),
-        };
+        let date = t.top.iter().copied().find(|&id| {
+            t.fields[id].kind == Kind::Date
+                && open(id)
+                && date.is_none_or(|key| t.fields[id].key == key)
+        });
         let split = groups
             .iter()
-            .position(|(id, _)| t.fields[*id].kind == Kind::Single);
+            .position(|(id, _, _)| t.fields[*id].kind == Kind::Single);
         Plan {
             fields,
             groups,
@@ -155,7 +179,7 @@ impl Digest {
             .and_then(|name| t.revisions.iter().find(|r| r.name == name))
             .map_or(&[], |r| r.lacks.as_slice());
         // What the issues say of each top-level field: bit 0 invalid,
-        // bit 1 unknown state, bit 2 more than one box.
+        // bit 1 unknown state, bit 2 more than one box (invalid too).
         let mut said = vec![0u8; t.top.len()];
         for issue in &d.issues {
             let Some(field) = issue.field.as_deref() else {
@@ -171,7 +195,7 @@ impl Digest {
             } else if UNKNOWN.contains(&code) {
                 said[at] |= 2;
             } else if code == "multiple_checked" {
-                said[at] |= 4;
+                said[at] |= 4 | 1;
             }
         }
         let printed = |key: &str| {
@@ -202,9 +226,8 @@ impl Digest {
         d.groups = plan
             .groups
             .iter()
-            .map(|(id, codes)| {
-                let f = &t.fields[*id];
-                let at = t.top.iter().position(|x| x == id).unwrap_or(0);
+            .map(|(id, at, codes)| {
+                let (f, at) = (&t.fields[*id], *at);
                 let value = values.get(&f.key).unwrap_or(&Value::Null);
                 let index = |code: &str| codes.iter().position(|c| c == code).map(|i| i as u16);
                 if lacks.contains(id) {
@@ -221,13 +244,22 @@ impl Digest {
                     (Kind::Yesno, Value::Bool(b)) => {
                         Answer::Checked(index(if *b { "yes" } else { "no" }).into_iter().collect())
                     }
-                    (_, Value::String(code)) => Answer::Checked(index(code).into_iter().collect()),
-                    (_, Value::Array(list)) if !list.is_empty() => Answer::Checked(
-                        list.iter()
+                    (_, Value::String(code)) => match index(code) {
+                        Some(i) => Answer::Checked(vec![i]),
+                        None => Answer::Other,
+                    },
+                    (_, Value::Array(list)) if !list.is_empty() => {
+                        let checked: Vec<u16> = list
+                            .iter()
                             .filter_map(|c| c.as_str())
                             .filter_map(index)
-                            .collect(),
-                    ),
+                            .collect();
+                        if checked.len() == list.len() {
+                            Answer::Checked(checked)
+                        } else {
+                            Answer::Other
+                        }
+                    }
                     (_, Value::Array(_)) => Answer::NoneChecked,
                     _ if printed(&f.key) => Answer::NoneChecked,
                     _ => Answer::NotPrinted,
@@ -264,11 +296,15 @@ fn filled(kind: Kind, value: &Value) -> bool {
 /// `2025-02-13` → the month's number (`year * 12 + month - 1`).
 fn month_of(date: &str) -> Option<u32> {
     let b = date.as_bytes();
-    if b.len() < 7 || b[4] != b'-' {
+    let digits = |r: std::ops::Range<usize>| {
+        b.get(r)
+            .filter(|d| d.iter().all(u8::is_ascii_digit))
+            .map(|d| d.iter().fold(0u32, |n, c| n * 10 + u32::from(c - b'0')))
+    };
+    if b.get(4) != Some(&b'-') {
         return None;
     }
-    let year: u32 = date[..4].parse().ok()?;
-    let month: u32 = date[5..7].parse().ok()?;
+    let (year, month) = (digits(0..4)?, digits(5..7)?);
     (1..=12).contains(&month).then(|| year * 12 + month - 1)
 }
 
@@ -307,6 +343,9 @@ pub struct GroupCounts {
     pub none_checked: usize,
     pub unknown: usize,
     pub conflict: usize,
+    /// Values that are none of the options (a guard: 0 from formsift's
+    /// own reading).
+    pub other: usize,
     pub not_printed: usize,
 }
 
@@ -335,8 +374,8 @@ pub struct OverTime {
     /// The group the months are split by, if the template has one.
     pub split: Option<String>,
     /// The columns of each month's counts: the group's options, then
-    /// `none_checked`, `unknown`, `not_printed` (or only `forms` when
-    /// there is no group).
+    /// `none_checked`, `conflict`, `unknown`, `not_printed` (or only
+    /// `forms` when there is no group).
     pub categories: Vec<String>,
     pub months: Vec<MonthCounts>,
     /// Forms with no (valid) date in the field.
@@ -442,6 +481,22 @@ fn kind_name(kind: Kind) -> String {
         .unwrap_or_default()
 }
 
+/// The index of `key` in `list`, which `index` keeps, with a new entry
+/// made by `make` when it is not there yet.
+fn slot<T>(
+    index: &mut BTreeMap<String, usize>,
+    list: &mut Vec<T>,
+    key: &str,
+    make: impl FnOnce() -> T,
+) -> usize {
+    if let Some(&at) = index.get(key) {
+        return at;
+    }
+    index.insert(key.to_string(), list.len());
+    list.push(make());
+    list.len() - 1
+}
+
 /// The folder of a source path (`.` for a file given by name alone).
 fn folder_of(source: &str) -> String {
     if source == "-" {
@@ -467,7 +522,7 @@ impl TemplateSummary {
         let groups = plan
             .groups
             .iter()
-            .map(|(id, codes)| GroupCounts {
+            .map(|(id, _, codes)| GroupCounts {
                 key: t.fields[*id].key.clone(),
                 kind: kind_name(t.fields[*id].kind),
                 options: codes
@@ -480,22 +535,23 @@ impl TemplateSummary {
                 none_checked: 0,
                 unknown: 0,
                 conflict: 0,
+                other: 0,
                 not_printed: 0,
             })
             .collect();
         let over_time = plan.date.map(|id| {
             let split = plan.split.map(|g| &plan.groups[g]);
             let categories = match split {
-                Some((_, codes)) => codes
+                Some((_, _, codes)) => codes
                     .iter()
                     .cloned()
-                    .chain(["none_checked", "unknown", "not_printed"].map(String::from))
+                    .chain(STATES.map(String::from))
                     .collect(),
                 None => vec!["forms".to_string()],
             };
             OverTime {
                 field: t.fields[id].key.clone(),
-                split: split.map(|(g, _)| t.fields[*g].key.clone()),
+                split: split.map(|(g, _, _)| t.fields[*g].key.clone()),
                 categories,
                 months: Vec::new(),
                 undated: 0,
@@ -546,24 +602,19 @@ impl TemplateSummary {
                 Answer::NoneChecked => counts.none_checked += 1,
                 Answer::Unknown => counts.unknown += 1,
                 Answer::Conflict => counts.conflict += 1,
+                Answer::Other => counts.other += 1,
                 Answer::NotPrinted => counts.not_printed += 1,
             }
         }
         // Each code once per form for `forms`.
         let mut seen: Vec<&str> = Vec::new();
         for issue in &d.issues {
-            let at = match self.issue_index.get(&issue.code) {
-                Some(&at) => at,
-                None => {
-                    self.issue_index
-                        .insert(issue.code.clone(), self.issues.len());
-                    self.issues.push(IssueCounts {
-                        code: issue.code.clone(),
-                        ..Default::default()
-                    });
-                    self.issues.len() - 1
+            let at = slot(&mut self.issue_index, &mut self.issues, &issue.code, || {
+                IssueCounts {
+                    code: issue.code.clone(),
+                    ..Default::default()
                 }
-            };
+            });
             let counts = &mut self.issues[at];
             match issue.severity {
                 Severity::Error => counts.errors += 1,
@@ -594,12 +645,15 @@ impl TemplateSummary {
                 Some(m) => {
                     let width = self.over_time.as_ref().map_or(1, |o| o.categories.len());
                     let counts = self.months.entry(m).or_insert_with(|| vec![0; width]);
+                    // The states after the options, in the order of STATES.
+                    let state = |k: usize| width - STATES.len() + k;
                     let column = match plan.split.map(|g| &d.groups[g]) {
                         None => 0,
-                        Some(Answer::Checked(o)) => o.first().map_or(width - 3, |&o| o.into()),
-                        Some(Answer::NoneChecked | Answer::Conflict) => width - 3,
-                        Some(Answer::Unknown) => width - 2,
-                        Some(Answer::NotPrinted) => width - 1,
+                        Some(Answer::Checked(o)) => o.first().map_or(state(0), |&o| o.into()),
+                        Some(Answer::NoneChecked) => state(0),
+                        Some(Answer::Conflict | Answer::Other) => state(1),
+                        Some(Answer::Unknown) => state(2),
+                        Some(Answer::NotPrinted) => state(3),
                     };
                     counts[column.min(width - 1)] += 1;
                 }
@@ -611,18 +665,12 @@ impl TemplateSummary {
             }
         }
         let name = d.revision.as_deref().unwrap_or("(unknown)");
-        let at = match self.revision_index.get(name) {
-            Some(&at) => at,
-            None => {
-                self.revision_index
-                    .insert(name.to_string(), self.revisions.len());
-                self.revisions.push(Part {
-                    name: name.to_string(),
-                    ..Default::default()
-                });
-                self.revisions.len() - 1
+        let at = slot(&mut self.revision_index, &mut self.revisions, name, || {
+            Part {
+                name: name.to_string(),
+                ..Default::default()
             }
-        };
+        });
         let part = &mut self.revisions[at];
         part.forms += 1;
         part.complete += usize::from(d.complete);
@@ -714,23 +762,18 @@ impl Summary {
     /// Adds one record's digest.
     pub fn add(&mut self, plans: &[Plan], d: Digest) {
         let folder = folder_of(&d.source);
-        let at = match self.folder_index.get(&folder) {
-            Some(&at) => at,
-            None => {
-                self.folder_index.insert(folder.clone(), self.folders.len());
-                self.folders.push(Part {
-                    name: folder,
-                    ..Default::default()
-                });
-                self.folders.len() - 1
+        let at = slot(&mut self.folder_index, &mut self.folders, &folder, || {
+            Part {
+                name: folder.clone(),
+                ..Default::default()
             }
-        };
+        });
         let part = &mut self.folders[at];
         if let Some(f) = d.failure {
             self.unreadable += 1;
             part.unreadable += 1;
             *self.unreadable_by_code.entry(f.code.clone()).or_default() += 1;
-            let bytes = d.source.len() + f.message.len();
+            let bytes = shown(d.source.len() + f.message.len()) + 80;
             if self.unreadable_rows.len() < MAX_UNREADABLE
                 && self.row_bytes + bytes <= MAX_ROW_BYTES
             {
@@ -772,9 +815,10 @@ impl Summary {
         if d.complete {
             return;
         }
-        let bytes = d.source.len()
+        let bytes = shown(d.source.len())
+            + 120
             + d.errors()
-                .map(|i| i.message.len() + i.code.len() + 8)
+                .map(|i| shown(i.message.len() + i.code.len()) + 40)
                 .sum::<usize>();
         if self.incomplete_rows.len() >= MAX_FORMS || self.row_bytes + bytes > MAX_ROW_BYTES {
             self.incomplete_left_out += 1;
@@ -798,10 +842,27 @@ impl Summary {
         });
     }
 
-    /// Sorts the sums for showing.
+    /// Sorts the sums for showing; past [`MAX_FOLDERS`] folders the
+    /// smallest are summed as `(other folders)`.
     pub fn finish(&mut self) {
         for t in &mut self.templates {
             t.finish();
+        }
+        if self.folders.len() > MAX_FOLDERS {
+            self.folders
+                .sort_by_key(|p| std::cmp::Reverse(p.forms + p.unreadable));
+            let rest = self.folders.split_off(MAX_FOLDERS - 1);
+            let mut other = Part {
+                name: format!("({} other folders)", rest.len()),
+                ..Default::default()
+            };
+            for p in rest {
+                other.forms += p.forms;
+                other.complete += p.complete;
+                other.incomplete += p.incomplete;
+                other.unreadable += p.unreadable;
+            }
+            self.folders.push(other);
         }
         self.folders.sort_by(|a, b| a.name.cmp(&b.name));
     }
@@ -995,9 +1056,9 @@ options = [ { code = "yes", label = 'yes' }, { code = "no", label = 'no' } ]
         assert_eq!(counts("day"), (4, 1, 0, 0, 0));
         // cpf: invalid in 2, missing in 3.
         assert_eq!(counts("cpf"), (3, 1, 1, 0, 0));
-        // outcome: none checked (2) and two boxes (4) are missing, lost
-        // marks (3) unknown.
-        assert_eq!(counts("outcome"), (2, 2, 0, 1, 0));
+        // outcome: none checked (2) is missing, two boxes (4) invalid,
+        // lost marks (3) unknown.
+        assert_eq!(counts("outcome"), (2, 1, 1, 1, 0));
         // rating: [] (4) missing, lost (3) unknown, old revision (2).
         assert_eq!(counts("rating"), (2, 1, 0, 1, 1));
         // again: false is an answer.
@@ -1050,7 +1111,14 @@ options = [ { code = "yes", label = 'yes' }, { code = "no", label = 'no' } ]
         assert_eq!(o.split.as_deref(), Some("outcome"));
         assert_eq!(
             o.categories,
-            ["won", "lost", "none_checked", "unknown", "not_printed"]
+            [
+                "won",
+                "lost",
+                "none_checked",
+                "conflict",
+                "unknown",
+                "not_printed"
+            ]
         );
         let months: Vec<(&str, &[usize])> = o
             .months
@@ -1062,9 +1130,9 @@ options = [ { code = "yes", label = 'yes' }, { code = "no", label = 'no' } ]
         assert_eq!(
             months,
             [
-                ("2025-01", &[1, 1, 0, 0, 0][..]),
-                ("2025-02", &[0, 0, 0, 0, 0][..]),
-                ("2025-03", &[0, 0, 2, 0, 0][..]),
+                ("2025-01", &[1, 1, 0, 0, 0, 0][..]),
+                ("2025-02", &[0, 0, 0, 0, 0, 0][..]),
+                ("2025-03", &[0, 0, 1, 1, 0, 0][..]),
             ]
         );
         assert_eq!(o.undated, 1);
@@ -1122,6 +1190,67 @@ options = [ { code = "yes", label = 'yes' }, { code = "no", label = 'no' } ]
     }
 
     #[test]
+    fn personal_and_undated_fields_are_not_charted() {
+        let toml = TOML.replace(
+            "key = \"outcome\"\ntype = \"single\"",
+            "key = \"outcome\"\ntype = \"single\"\npersonal = true",
+        );
+        let t = Template::from_toml(&toml, "visit.toml").unwrap();
+        let plan = Plan::new(&t, None);
+        let keys: Vec<&str> = plan
+            .groups
+            .iter()
+            .map(|g| t.fields[g.0].key.as_str())
+            .collect();
+        assert_eq!(keys, ["rating", "again"]);
+        assert_eq!(plan.split, None, "no single-choice group left to split by");
+        // A date field named for another template: not this one's `name`.
+        assert_eq!(Plan::new(&t, Some("name")).date, None);
+        assert_eq!(
+            Plan::new(&t, Some("day"))
+                .date
+                .map(|id| t.fields[id].key.as_str()),
+            Some("day")
+        );
+        // A batch with no date at all sums, and shows no month.
+        let ts = std::slice::from_ref(&t);
+        let plans = vec![plan];
+        let mut s = Summary::new(ts, &plans, 1);
+        let r = record("new", json!({"name": "Ana", "day": null}), &["name"], &[]);
+        s.add(&plans, Digest::of(ts, &plans, r));
+        s.finish();
+        let o = s.templates[0].over_time.as_ref().unwrap();
+        assert!(o.months.is_empty());
+        assert_eq!(o.undated, 1);
+    }
+
+    #[test]
+    fn many_folders_keep_the_largest_by_name() {
+        let t = Template::from_toml(TOML, "visit.toml").unwrap();
+        let ts = std::slice::from_ref(&t);
+        let plans = vec![Plan::new(&t, None)];
+        let mut s = Summary::new(ts, &plans, MAX_FOLDERS + 10);
+        for i in 0..MAX_FOLDERS + 10 {
+            let mut r = record("new", json!({"name": "Ana"}), &["name"], &[]);
+            r.source = format!("f{i:04}/form.txt");
+            // The first folder holds three forms.
+            for _ in 0..if i == 0 { 3 } else { 1 } {
+                s.add(&plans, Digest::of(ts, &plans, r.clone()));
+            }
+        }
+        s.finish();
+        assert_eq!(s.folders.len(), MAX_FOLDERS);
+        let other = s.folders.iter().find(|f| f.name.starts_with('(')).unwrap();
+        assert_eq!(
+            (other.name.as_str(), other.forms),
+            ("(11 other folders)", 11)
+        );
+        assert!(s.folders.iter().any(|f| f.name == "f0000" && f.forms == 3));
+        let total: usize = s.folders.iter().map(|f| f.forms).sum();
+        assert_eq!(total, MAX_FOLDERS + 12);
+    }
+
+    #[test]
     fn months_of_dates() {
         assert_eq!(
             month_of("2025-02-13").map(month_name).as_deref(),
@@ -1129,6 +1258,8 @@ options = [ { code = "yes", label = 'yes' }, { code = "no", label = 'no' } ]
         );
         assert_eq!(month_of("2025-13-01"), None);
         assert_eq!(month_of("13/02/2025"), None);
+        assert_eq!(month_of("2025-1ª via"), None, "no panic inside a character");
+        assert_eq!(month_of("2025-"), None);
         assert_eq!(top_key("contatos[2].data"), "contatos");
     }
 }
