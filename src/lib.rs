@@ -12,7 +12,8 @@
 //! - [`normalize`]: typing values (dates, money, CPF/CNPJ...);
 //! - [`validate`]: the template's completeness rules;
 //! - [`record`]: the output contract;
-//! - [`output`]: writing JSON / JSON Lines;
+//! - [`output`]: writing records (JSON, JSON Lines, CSV, XLSX) and reports
+//!   (`validate`'s, and the HTML page of `report`);
 //! - [`pipeline`]: the batch, in parallel, in input order.
 //!
 //! ```
