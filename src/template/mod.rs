@@ -299,6 +299,14 @@ impl Template {
         self.top.iter().map(|&id| self.fields[id].key.as_str())
     }
 
+    /// The fields the named revision does not print (none for a revision
+    /// unknown or not given).
+    pub(crate) fn lacks(&self, revision: Option<&str>) -> &[FieldId] {
+        revision
+            .and_then(|name| self.revisions.iter().find(|r| r.name == name))
+            .map_or(&[], |r| r.lacks.as_slice())
+    }
+
     /// Whether `key` is one of the top-level date fields.
     pub fn date_field(&self, key: &str) -> bool {
         self.top

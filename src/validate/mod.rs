@@ -32,11 +32,7 @@ pub fn validate(
     fields: &Map<String, Value>,
     found: &[Issue],
 ) -> Vec<Issue> {
-    let lacks = raw
-        .revision
-        .as_deref()
-        .and_then(|name| t.revisions.iter().find(|r| r.name == name))
-        .map_or(&[][..], |r| r.lacks.as_slice());
+    let lacks = t.lacks(raw.revision.as_deref());
     let mut v = Validator {
         t,
         raw,

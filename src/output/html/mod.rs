@@ -120,6 +120,15 @@ fn timestamp(t: SystemTime) -> String {
 const STYLE: &str = include_str!("report.css");
 const SCRIPT: &str = include_str!("report.js");
 
+/// How the states of a group's answers are drawn, in the order of
+/// [`summary::STATES`]: the CSS class and the label.
+const STATE_LOOKS: [(&str, &str); summary::STATES.len()] = [
+    ("none", "(none checked)"),
+    ("invalid", "(more than one checked)"),
+    ("unknown", "(unknown: marks lost)"),
+    ("np", "(not on the form)"),
+];
+
 /// What an issue code means, for the codes formsift gives.
 fn meaning(code: &str) -> &'static str {
     match code {
@@ -303,10 +312,7 @@ fn template_sections(h: &mut String, i: usize, t: &TemplateSummary) {
         .fields
         .iter()
         .map(|f| Bar {
-            note: Some(format!(
-                "{} filled",
-                percent(f.filled, t.forms - f.not_printed)
-            )),
+            note: Some(format!("{} filled", percent(f.filled, f.printed()))),
             ..Bar::new(
                 f.key.clone(),
                 vec![f.filled, f.invalid, f.unknown, f.missing, f.not_printed],
@@ -405,17 +411,18 @@ fn template_sections(h: &mut String, i: usize, t: &TemplateSummary) {
                 .iter()
                 .map(|o| bar(o.code.clone(), o.checked, None))
                 .collect();
+            let [none, conflict, unknown, absent] = STATE_LOOKS;
             let states = [
-                ("none checked", group.none_checked, "none"),
-                ("unknown: marks lost", group.unknown, "unknown"),
-                ("more than one checked", group.conflict, "invalid"),
-                ("none of the options", group.other, "none"),
-                ("not on the form", group.not_printed, "np"),
+                (none, group.none_checked),
+                (unknown, group.unknown),
+                (conflict, group.conflict),
+                (("none", "(none of the options)"), group.other),
+                (absent, group.not_printed),
             ];
-            for (label, n, class) in states {
+            for ((class, label), n) in states {
                 // Unknown always shows, so that none reads as none.
                 if n > 0 || class == "unknown" {
-                    bars.push(bar(format!("({label})"), n, Some(class)));
+                    bars.push(bar(label.to_string(), n, Some(class)));
                 }
             }
             svg::bars(
@@ -446,22 +453,23 @@ fn template_sections(h: &mut String, i: usize, t: &TemplateSummary) {
         } else {
             let classes = ["s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7"];
             let n = o.categories.len();
+            // The group's options, then its states (summary::STATES).
+            let options = n - if o.split.is_some() {
+                STATE_LOOKS.len()
+            } else {
+                0
+            };
             let series: Vec<Series> = o
                 .categories
                 .iter()
                 .enumerate()
                 .map(|(k, c)| {
-                    // The states after the options (summary::STATES).
-                    let state = (o.split.is_some() && n - k <= summary::STATES.len())
-                        .then(|| summary::STATES.len() - (n - k));
-                    let (class, name) = match state {
-                        Some(0) => ("none", "(none checked)"),
-                        Some(1) => ("invalid", "(more than one checked)"),
-                        Some(2) => ("unknown", "(unknown: marks lost)"),
-                        Some(_) => ("np", "(not on the form)"),
-                        None => (classes[k % classes.len()], c.as_str()),
-                    };
-                    Series::new(name, class)
+                    if k < options {
+                        Series::new(c.as_str(), classes[k % classes.len()])
+                    } else {
+                        let (class, name) = STATE_LOOKS[k - options];
+                        Series::new(name, class)
+                    }
                 })
                 .collect();
             // Categories no month has are left out of legend and table.
@@ -510,8 +518,8 @@ fn template_sections(h: &mut String, i: usize, t: &TemplateSummary) {
     h.push_str("</section>");
 }
 
-/// Folders shown at most (the largest).
-const MAX_FOLDERS: usize = 30;
+/// Folders charted at most (the largest).
+const FOLDERS_CHARTED: usize = 30;
 
 fn folders(h: &mut String, s: &Summary) {
     if s.folders.is_empty() {
@@ -519,14 +527,14 @@ fn folders(h: &mut String, s: &Summary) {
     }
     h.push_str("<section aria-labelledby=\"folders-h\"><h2 id=\"folders-h\">By source folder</h2>");
     let mut parts: Vec<_> = s.folders.iter().collect();
-    if parts.len() > MAX_FOLDERS {
+    if parts.len() > FOLDERS_CHARTED {
         parts.sort_by_key(|p| std::cmp::Reverse(p.forms + p.unreadable));
         let _ = write!(
             h,
-            "<p class=\"note\">The {MAX_FOLDERS} folders with the most files of {}.</p>",
+            "<p class=\"note\">The {FOLDERS_CHARTED} folders with the most files of {}.</p>",
             parts.len()
         );
-        parts.truncate(MAX_FOLDERS);
+        parts.truncate(FOLDERS_CHARTED);
     }
     let series = [
         Series::new("complete", "filled"),

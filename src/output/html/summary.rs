@@ -93,11 +93,9 @@ pub struct Digest {
 /// What a template's records are summed by, worked out once.
 #[derive(Debug)]
 pub struct Plan {
-    /// Top-level fields charted for completeness (lists and signatures
-    /// included; every top-level field).
-    pub fields: Vec<FieldId>,
-    /// Top-level checkbox groups and boxes: the field, its index in
-    /// `fields`, its option codes.
+    /// Top-level checkbox groups and boxes: the field, its index among
+    /// the top-level fields (every one charted for completeness), its
+    /// option codes.
     pub groups: Vec<(FieldId, usize, Vec<String>)>,
     /// The date field forms are counted by per month.
     pub date: Option<FieldId>,
@@ -112,7 +110,6 @@ impl Plan {
     /// neither charted as a group nor counted by month: its values reach
     /// the report masked.
     pub fn new(t: &Template, date: Option<&str>) -> Plan {
-        let fields = t.top.clone();
         let open = |id: FieldId| !t.fields[id].personal;
         let groups: Vec<(FieldId, usize, Vec<String>)> = t
             .top
@@ -138,7 +135,6 @@ impl Plan {
             .iter()
             .position(|(id, _, _)| t.fields[*id].kind == Kind::Single);
         Plan {
-            fields,
             groups,
             date,
             split,
@@ -173,11 +169,7 @@ impl Digest {
             return d;
         };
         let (t, plan) = (&ts[i], &plans[i]);
-        let lacks: &[FieldId] = d
-            .revision
-            .as_deref()
-            .and_then(|name| t.revisions.iter().find(|r| r.name == name))
-            .map_or(&[], |r| r.lacks.as_slice());
+        let lacks = t.lacks(d.revision.as_deref());
         // What the issues say of each top-level field: bit 0 invalid,
         // bit 1 unknown state, bit 2 more than one box (invalid too).
         let mut said = vec![0u8; t.top.len()];
@@ -203,8 +195,8 @@ impl Digest {
                 .as_ref()
                 .is_some_and(|p| p.0.iter().any(|(k, _)| k == key))
         };
-        d.fields = plan
-            .fields
+        d.fields = t
+            .top
             .iter()
             .enumerate()
             .map(|(at, &id)| {
@@ -216,7 +208,7 @@ impl Digest {
                     Status::Unknown
                 } else if said[at] & 1 != 0 {
                     Status::Invalid
-                } else if filled(f.kind, value) {
+                } else if filled(value) {
                     Status::Filled
                 } else {
                     Status::Missing
@@ -280,15 +272,15 @@ impl Digest {
     }
 }
 
-/// Whether a value of this kind counts as filled in: a group with a box
-/// checked, a yes or a no, a box either way, text that is not empty, a
-/// list with an entry.
-fn filled(kind: Kind, value: &Value) -> bool {
+/// Whether a value counts as filled in: a group with a box checked, a yes
+/// or a no, a box either way, text that is not empty, a list with an
+/// entry, a table of counts with a count.
+fn filled(value: &Value) -> bool {
     match value {
         Value::Null => false,
         Value::String(s) => !s.trim().is_empty(),
         Value::Array(a) => !a.is_empty(),
-        Value::Object(o) => !o.is_empty() && kind != Kind::List,
+        Value::Object(o) => !o.is_empty(),
         Value::Bool(_) | Value::Number(_) => true,
     }
 }
@@ -324,6 +316,13 @@ pub struct FieldCounts {
     pub invalid: usize,
     pub unknown: usize,
     pub not_printed: usize,
+}
+
+impl FieldCounts {
+    /// The forms whose revision prints the field.
+    pub fn printed(&self) -> usize {
+        self.filled + self.missing + self.invalid + self.unknown
+    }
 }
 
 /// One option's count in a group.
@@ -510,8 +509,8 @@ fn folder_of(source: &str) -> String {
 
 impl TemplateSummary {
     fn new(t: &Template, plan: &Plan) -> TemplateSummary {
-        let fields = plan
-            .fields
+        let fields = t
+            .top
             .iter()
             .map(|&id| FieldCounts {
                 key: t.fields[id].key.clone(),
@@ -640,10 +639,10 @@ impl TemplateSummary {
                 .entry((field.to_string(), code.to_string()))
                 .or_default() += 1;
         }
-        if self.over_time.is_some() {
+        if let Some(o) = &mut self.over_time {
             match d.month {
                 Some(m) => {
-                    let width = self.over_time.as_ref().map_or(1, |o| o.categories.len());
+                    let width = o.categories.len();
                     let counts = self.months.entry(m).or_insert_with(|| vec![0; width]);
                     // The states after the options, in the order of STATES.
                     let state = |k: usize| width - STATES.len() + k;
@@ -657,11 +656,7 @@ impl TemplateSummary {
                     };
                     counts[column.min(width - 1)] += 1;
                 }
-                None => {
-                    if let Some(o) = &mut self.over_time {
-                        o.undated += 1;
-                    }
-                }
+                None => o.undated += 1,
             }
         }
         let name = d.revision.as_deref().unwrap_or("(unknown)");
@@ -681,13 +676,9 @@ impl TemplateSummary {
     /// issues and failing rules most frequent first, months in order.
     fn finish(&mut self) {
         // The least filled first, of the forms that print the field.
-        let share = |f: &FieldCounts| {
-            let printed = f.filled + f.missing + f.invalid + f.unknown;
-            if printed == 0 {
-                1.0
-            } else {
-                f.filled as f64 / printed as f64
-            }
+        let share = |f: &FieldCounts| match f.printed() {
+            0 => 1.0,
+            printed => f.filled as f64 / printed as f64,
         };
         self.fields.sort_by(|a, b| {
             share(a)
